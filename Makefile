@@ -1,0 +1,28 @@
+# make test     - the whole suite (what CI runs): lint, unit tests, collection build, molecule scenarios
+# make sandbox  - three local systemd containers converged by site.yml (inventories/sandbox)
+# make unit     - unit tests only (no containers)
+export ZKFORGE_CACHE ?= $(HOME)/.cache/zkforge
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+.PHONY: bootstrap test unit lint sandbox sandbox-destroy build
+
+bootstrap:
+	bash tests/bootstrap.sh
+
+test: bootstrap
+	.venv/bin/pytest tests
+
+unit: bootstrap
+	.venv/bin/pytest tests/unit
+
+lint: bootstrap
+	.venv/bin/pytest tests/test_lint.py
+
+sandbox: bootstrap
+	bash tests/fixtures/sandbox-up.sh
+
+sandbox-destroy:
+	bash tests/fixtures/sandbox-down.sh
+
+build:
+	.venv/bin/ansible-galaxy collection build --force --output-path build

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh machine: the Python venv (.venv, from PyPI), the Debian test
+# images (debootstrap + docker import) and the ZooKeeper release fixtures (Debian's builds repackaged). Each
+# step is cached and skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ZKFORGE_CACHE=${ZKFORGE_CACHE:-$HOME/.cache/zkforge}
+
+stamp=.venv/.requirements-$(sha256sum requirements-dev.txt | cut -c1-12)
+if [ ! -e "$stamp" ]; then
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -r requirements-dev.txt
+  touch "$stamp"
+fi
+
+if ! command -v debootstrap >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
+fi
+bash tests/fixtures/build-images.sh bookworm trixie
+python3 tests/fixtures/build_artifacts.py

@@ -1,0 +1,72 @@
+"""`ansible-galaxy collection build` produces a tarball that installs, and whose roles and modules run by FQCN
+from the installed copy (not from this checkout)."""
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+PLAYBOOK = """
+- name: Use the installed collection
+  hosts: zookeeper
+  gather_facts: false
+  tasks:
+    - name: Validate the ensemble with the installed role
+      ansible.builtin.include_role:
+        name: zkforge.zookeeper.zookeeper
+        tasks_from: validate
+    - name: Run the installed module against a closed port
+      zkforge.zookeeper.zookeeper_wait:
+        servers: ["127.0.0.1:{port}"]
+        condition: stopped
+        timeout: 5
+      register: waited
+    - name: The module answered
+      ansible.builtin.assert:
+        that: waited.servers[0].mode == 'unreachable'
+"""
+
+
+def _closed_port():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def test_build_install_and_run_by_fqcn(tmp_path):
+    subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--output-path", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True)
+    tarball = next(tmp_path.glob("zkforge-zookeeper-*.tar.gz"))
+    names = tarfile.open(tarball).getnames()
+    assert "roles/zookeeper/tasks/main.yml" in names
+    assert "plugins/modules/zookeeper_wait.py" in names
+    for unwanted in ("tests/", "molecule/", "collections/", ".venv/", ".ci/"):
+        assert not any(n.startswith(unwanted) for n in names), unwanted
+
+    # Away from this checkout: its ansible.cfg would make the checkout itself the installed collection.
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    installed = tmp_path / "installed"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env.update(ANSIBLE_COLLECTIONS_PATH=str(installed), ANSIBLE_NOCOLOR="1")
+    subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(installed),
+                    str(tarball)], check=True, capture_output=True, cwd=work, env=env)
+    assert (installed / "ansible_collections/zkforge/zookeeper/MANIFEST.json").is_file()
+    (work / "inventory.ini").write_text("[zookeeper]\n" + "".join(
+        f"zk{i} zookeeper_id={i} ansible_connection=local ansible_python_interpreter={sys.executable}\n"
+        for i in (1, 2, 3)))
+    (work / "play.yml").write_text(PLAYBOOK.format(port=_closed_port()))
+    proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", "inventory.ini", "play.yml"], cwd=work, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+    doc = subprocess.run([str(BIN / "ansible-doc"), "zkforge.zookeeper.zookeeper_wait"], cwd=work, env=env,
+                         capture_output=True, text=True)
+    assert doc.returncode == 0 and "condition" in doc.stdout, doc.stderr
+    assert str(installed) in doc.stdout

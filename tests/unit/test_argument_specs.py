@@ -1,0 +1,27 @@
+"""meta/argument_specs.yml describes every public variable of defaults/main.yml, key for key, with the same
+default, and nothing else (required variables, which have no default, excepted)."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROLES = sorted(p.parent.parent for p in (Path(__file__).resolve().parents[2] / "roles").glob("*/meta/argument_specs.yml"))
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+def test_argument_specs_match_defaults(role):
+    defaults = yaml.safe_load((role / "defaults/main.yml").read_text()) or {}
+    options = yaml.safe_load((role / "meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+    optional = {k: v for k, v in options.items() if not v.get("required")}
+    assert sorted(optional) == sorted(defaults)
+    for key, value in defaults.items():
+        assert optional[key].get("default") == value, key
+        assert optional[key].get("description"), key
+        assert all(k.startswith(role.name + "_") for k in options), "public variables carry the role prefix"
+
+
+def test_every_role_has_the_same_shape():
+    for role in ROLES:
+        for part in ("defaults/main.yml", "vars/main.yml", "tasks/main.yml", "tasks/preflight.yml",
+                     "tasks/install.yml", "handlers/main.yml", "meta/main.yml"):
+            assert (role / part).is_file(), f"{role.name}: {part}"

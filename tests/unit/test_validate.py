@@ -1,0 +1,111 @@
+"""Bad input fails validation before any host changes, naming the variable and the host.
+
+Runs the role's real validation (roles/zookeeper/tasks/validate.yml) with ansible-playbook against an
+inventory of local-connection hosts; nothing is installed anywhere.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAYBOOK = """
+- name: Validate the ensemble
+  hosts: zookeeper
+  gather_facts: false
+  tasks:
+    - name: Validate
+      ansible.builtin.include_role:
+        name: zkforge.zookeeper.zookeeper
+        tasks_from: validate
+"""
+
+
+def _run(tmp_path, hostvars, groupvars=None):
+    inventory = {"zookeeper": {
+        "hosts": {name: dict({"ansible_connection": "local", "ansible_python_interpreter": sys.executable}, **hv)
+                  for name, hv in hostvars.items()},
+        "vars": groupvars or {},
+    }}
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump(inventory))
+    (tmp_path / "play.yml").write_text(PLAYBOOK)
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp_path / "inventory.yml"),
+                           str(tmp_path / "play.yml")], capture_output=True, text=True, env=env, cwd=tmp_path)
+    return proc
+
+
+THREE = {"zkA": {"zookeeper_id": 1}, "zkB": {"zookeeper_id": 2}, "zkC": {"zookeeper_id": 3}}
+
+
+def _with(**changes):
+    hosts = {k: dict(v) for k, v in THREE.items()}
+    for host, hv in changes.items():
+        hosts[host].update(hv)
+    return hosts
+
+
+CASES = [
+    ("duplicate id", _with(zkC={"zookeeper_id": 2}), {}, ["zookeeper_id must be unique", "id 2", "zkB and zkC"]),
+    ("missing id", {"zkA": {"zookeeper_id": 1}, "zkB": {"zookeeper_id": 2}, "zkC": {}}, {},
+     ["zkC", "zookeeper_id is missing"]),
+    ("id zero", _with(zkB={"zookeeper_id": 0}), {}, ["zkB", "zookeeper_id is '0'", "1 to 255"]),
+    ("id too big", _with(zkB={"zookeeper_id": 256}), {}, ["zkB", "zookeeper_id is '256'"]),
+    ("id not integer", _with(zkB={"zookeeper_id": "two"}), {}, ["zkB", "zookeeper_id is 'two'"]),
+    ("even voters", {"zkA": {"zookeeper_id": 1}, "zkB": {"zookeeper_id": 2}}, {},
+     ["2 voters", "zookeeper_allow_even_voters"]),
+    ("unknown role", _with(zkC={"zookeeper_role": "witness"}), {}, ["zkC", "zookeeper_role is 'witness'"]),
+    ("port out of range", THREE, {"zookeeper_client_port": 70000}, ["zkA", "zookeeper_client_port is '70000'"]),
+    ("ports collide", THREE, {"zookeeper_election_port": 2888}, ["zkA", "these ports must all differ"]),
+    ("relative data dir", THREE, {"zookeeper_data_dir": "var/lib/zk"},
+     ["zkA", "zookeeper_data_dir is 'var/lib/zk'", "absolute"]),
+    ("relative log dir", _with(zkB={"zookeeper_data_log_dir": "txlog"}), {},
+     ["zkB", "zookeeper_data_log_dir is 'txlog'"]),
+    ("version not X.Y.Z", THREE, {"zookeeper_version": "3.9"}, ["zkA", "zookeeper_version must look like X.Y.Z",
+                                                               "got '3.9'"]),
+    ("malformed sha512", THREE, {"zookeeper_sha512": "abc123"}, ["zkA", "zookeeper_sha512 must be empty or 128 hex"]),
+    ("unknown firewall backend", THREE, {"zookeeper_firewall_backend": "iptables"},
+     ["zkA", "zookeeper_firewall_backend is 'iptables'"]),
+    ("4lw whitelist without srvr", THREE, {"zookeeper_4lw_whitelist": ["mntr"]}, ["zkA", "zookeeper_4lw_whitelist"]),
+    ("4lw whitelist star", THREE, {"zookeeper_4lw_whitelist": ["srvr", "*"]}, ["zkA", "not '*'"]),
+]
+
+
+def _failure_messages(stdout):
+    report = json.loads(stdout)
+    messages = []
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            for host, result in task["hosts"].items():
+                if result.get("failed"):
+                    messages.append(result.get("msg", ""))
+                for item in result.get("results", []):
+                    if item.get("failed"):
+                        messages.append(item.get("msg", ""))
+    return messages
+
+
+@pytest.mark.parametrize("name, hostvars, groupvars, expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_fails_naming_variable_and_host(tmp_path, name, hostvars, groupvars, expected):
+    proc = _run(tmp_path, hostvars, groupvars)
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    messages = " ".join(" ".join(m.split()) for m in _failure_messages(proc.stdout))
+    for fragment in expected:
+        assert fragment in messages, messages
+
+
+def test_valid_ensemble_passes(tmp_path):
+    proc = _run(tmp_path, _with(zkC={"zookeeper_role": "observer"}, zkB={"zookeeper_id": "2"}),
+                {"zookeeper_allow_even_voters": True})
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def test_even_voters_allowed_when_asked(tmp_path):
+    proc = _run(tmp_path, {"zkA": {"zookeeper_id": 1}, "zkB": {"zookeeper_id": 2}},
+                {"zookeeper_allow_even_voters": True})
+    assert proc.returncode == 0, proc.stdout[-3000:]
