@@ -10,7 +10,7 @@ bootstrap:
 	bash tests/bootstrap.sh
 
 test: bootstrap
-	.venv/bin/pytest tests
+	.venv/bin/pytest --durations=0 tests
 
 unit: bootstrap
 	.venv/bin/pytest tests/unit
