@@ -22,4 +22,33 @@ options:
       - Seconds to wait for one server to accept a connection and answer one question.
     type: float
     default: 2.0
+  method:
+    description:
+      - How to ask. C(admin) - the AdminServer's JSON commands over HTTP(S) (O(admin_port)). C(fourlw) - the
+        four-letter words C(srvr), C(mntr) and C(conf) on the client port. C(auto) - the AdminServer when it
+        answers, else the four-letter words.
+      - Waiting for C(serving) or C(stopped) always uses C(srvr) alone, the cheapest question.
+    type: str
+    choices: [auto, admin, fourlw]
+    default: auto
+  admin_port:
+    description: Port of the AdminServer (C(admin.serverPort)).
+    type: int
+    default: 8080
+  admin_host:
+    description:
+      - Host to reach the AdminServer on. Default, each server's host from O(servers). The AdminServer listens on
+        loopback by default, so set C(127.0.0.1) when asking the local server.
+    type: str
+  admin_tls:
+    description: Talk HTTPS to the AdminServer.
+    type: bool
+    default: false
+  admin_validate_certs:
+    description: Verify the AdminServer's certificate (with O(admin_tls)).
+    type: bool
+    default: true
+  admin_ca_path:
+    description: CA bundle to verify the AdminServer's certificate with.
+    type: path
 """

@@ -10,8 +10,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import re
 import socket
+import ssl
+
+try:  # Python 3
+    from urllib.error import HTTPError, URLError
+    from urllib.request import Request, urlopen
+except ImportError:  # pragma: no cover - Python 2 targets
+    from urllib2 import HTTPError, Request, URLError, urlopen
 
 NOT_SERVING = "This ZooKeeper instance is not currently serving requests"
 NOT_WHITELISTED = "is not executed because it is not in the whitelist"
@@ -21,6 +29,12 @@ MODES = ("leader", "follower", "observer", "standalone", "read-only")
 CONNECTION_ARGUMENT_SPEC = dict(
     servers=dict(type="list", elements="str", default=["127.0.0.1:2181"]),
     connect_timeout=dict(type="float", default=2.0),
+    method=dict(type="str", choices=["auto", "admin", "fourlw"], default="auto"),
+    admin_port=dict(type="int", default=8080),
+    admin_host=dict(type="str"),
+    admin_tls=dict(type="bool", default=False),
+    admin_validate_certs=dict(type="bool", default=True),
+    admin_ca_path=dict(type="path"),
 )
 
 
@@ -109,19 +123,381 @@ def parse_srvr(text):
     return result
 
 
-def server_state(server, connect_timeout):
-    """What one server says of itself through 'srvr'. Never raises: problems go to `error`."""
+def parse_mntr(text):
+    """Parse the answer to 'mntr': 'zk_key<TAB>value' lines. Numbers become int or float (the Prometheus
+    metrics provider reports floats such as '2.0'); the 'zk_' prefix is dropped so keys match the AdminServer's."""
+    if NOT_SERVING in text:
+        return None
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("\t")
+        if not sep:
+            key, sep, value = line.partition(" ")
+        if sep and key.startswith("zk_"):
+            values[key[3:]] = _number(value.strip())
+    if not values:
+        raise ValueError("no zk_* keys in the answer to 'mntr': %r" % text[:200])
+    return values
+
+
+def parse_conf(text):
+    """Parse the answer to 'conf' (key=value lines) into a dict of strings."""
+    if NOT_SERVING in text:
+        return None
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _number(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        pass
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() else number
+
+
+# Normalized names of the details read from mntr (4lw) or the AdminServer's monitor command.
+_MONITOR_KEYS = {
+    "peer_state": "peer_state",
+    "synced_followers": "synced_followers",
+    "synced_non_voting_followers": "synced_non_voting_followers",
+    "synced_observers": "synced_observers",
+    "pending_syncs": "pending_syncs",
+    "learners": "learners",
+    "followers": "learners",  # 3.5 calls them followers
+    "quorum_size": "quorum_size",
+    "num_alive_connections": "connections",
+    "outstanding_requests": "outstanding_requests",
+    "znode_count": "znode_count",
+}
+_LEADER_ONLY = ("synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs", "learners")
+
+
+def _apply_monitor(info, monitor):
+    for source, name in _MONITOR_KEYS.items():
+        if source in monitor and info.get(name) is None:
+            info[name] = _number(monitor[source])
+    if "server_state" in monitor and info.get("mode") in (None, "unknown"):
+        info["mode"] = monitor["server_state"]
+    if info.get("version") is None and monitor.get("version"):
+        info["version"] = str(monitor["version"]).split("-", 1)[0].split(",", 1)[0].strip()
+        info["version_full"] = monitor["version"]
+    if "latency" not in info and "avg_latency" in monitor:
+        info["latency"] = {k: _number(monitor.get(k + "_latency")) for k in ("min", "avg", "max")}
+    if "zxid" not in info and monitor.get("last_zxid") not in (None, ""):
+        info["zxid"] = parse_zxid(str(monitor["last_zxid"]))
+
+
+def admin_command(host, port, command, timeout, tls=False, validate_certs=True, ca_path=None):
+    """GET /commands/<command> from the AdminServer and return the decoded JSON object."""
+    url = "%s://%s:%s/commands/%s" % ("https" if tls else "http", _url_host(host), port, command)
+    context = None
+    if tls:
+        context = ssl.create_default_context(cafile=ca_path)
+        if not validate_certs:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+    try:
+        response = urlopen(Request(url, headers={"Accept": "application/json"}), timeout=timeout,
+                           **({"context": context} if context else {}))
+        body = response.read()
+    except HTTPError as exc:
+        raise ZooKeeperError("%s: HTTP %s %s" % (url, exc.code, exc.reason))
+    except URLError as exc:
+        raise ZooKeeperError("%s: cannot connect (%s)" % (url, exc.reason))
+    except socket.timeout:
+        raise ZooKeeperError("%s: no answer within %ss" % (url, timeout))
+    except (OSError, socket.error, ValueError) as exc:
+        raise ZooKeeperError("%s: %s" % (url, exc))
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except ValueError:
+        raise ZooKeeperError("%s: answered something that is not JSON: %r" % (url, body[:200]))
+    if not isinstance(data, dict):
+        raise ZooKeeperError("%s: answered JSON that is not an object: %r" % (url, body[:200]))
+    return data
+
+
+def _url_host(host):
+    return "[%s]" % host if ":" in host else host
+
+
+def _base_info(server):
     host, port = split_server(server)
-    state = {"server": "%s:%s" % (host, port), "reachable": False, "serving": False, "mode": "unreachable"}
+    return host, port, {
+        "server": "%s:%s" % (host, port), "reachable": False, "serving": False, "mode": "unreachable",
+        "server_id": None, "version": None, "peer_state": None, "method": None, "raw": {}, "missing": [],
+    }
+
+
+def _fourlw_info(info, host, port, timeout):
+    """srvr, then mntr and conf when whitelisted. Raises ZooKeeperError only if the server cannot be reached."""
     try:
-        answer = four_letter_word(host, port, "srvr", connect_timeout)
+        _srvr_info(info, host, port, timeout)
     except ZooKeeperError as exc:
-        state["error"] = str(exc)
-        return state
-    state["reachable"] = True
+        if "whitelist" not in str(exc):
+            raise
+        info.update(reachable=True, method="fourlw", mode="unknown")
+        info["missing"].append("srvr: %s" % _reason(str(exc), info["server"]))
+        return info
+    if info.get("error"):
+        return info
+    if not info["serving"]:
+        info["missing"].append("details: the server is not serving requests")
+        return info
+    for word, parser in (("mntr", parse_mntr), ("conf", parse_conf)):
+        try:
+            parsed = parser(four_letter_word(host, port, word, timeout))
+        except ZooKeeperError as exc:
+            info["missing"].append("%s: %s" % (word, _reason(str(exc), info["server"])))
+            continue
+        except ValueError as exc:
+            info["missing"].append("%s: %s" % (word, exc))
+            continue
+        if parsed is None:
+            info["missing"].append("%s: the server stopped serving requests" % word)
+            continue
+        info["raw"][word] = parsed
+        if word == "mntr":
+            _apply_monitor(info, parsed)
+        elif parsed.get("serverId", "").isdigit():
+            info["server_id"] = int(parsed["serverId"])
+    return info
+
+
+def _admin_info(info, host, params):
+    """AdminServer commands srvr, monitor and conf. Raises ZooKeeperError if the AdminServer cannot be reached.
+
+    srvr comes first: a server that is not serving answers it with HTTP 200 and an `error` field, while monitor
+    fails with HTTP 500 on 3.9 in that state."""
+    admin_host = params.get("admin_host") or host
+    options = dict(timeout=params["connect_timeout"], tls=params.get("admin_tls", False),
+                   validate_certs=params.get("admin_validate_certs", True), ca_path=params.get("admin_ca_path"))
+    port = params.get("admin_port") or 8080
+    srvr = admin_command(admin_host, port, "srvr", **options)
+    info.update(reachable=True, method="admin")
+    info["raw"] = {"srvr": srvr}
+    if srvr.get("error"):
+        info.update(mode="not_serving", serving=False)
+        if NOT_SERVING not in str(srvr["error"]):
+            info["error"] = "%s: AdminServer answered: %s" % (info["server"], srvr["error"])
+        info["missing"].append("details: the server is not serving requests")
+        return info
+    stats = srvr.get("server_stats", {})
+    if stats.get("server_state"):
+        info["mode"] = stats["server_state"]
+    if "last_processed_zxid" in stats:
+        info["zxid"] = parse_zxid(str(stats["last_processed_zxid"]))
+    if "node_count" in srvr:
+        info["znode_count"] = srvr["node_count"]
+    for command in ("monitor", "conf"):
+        try:
+            answer = admin_command(admin_host, port, command, **options)
+        except ZooKeeperError as exc:
+            info["missing"].append("%s: %s" % (command, exc))
+            continue
+        if answer.get("error"):
+            info["missing"].append("%s: %s" % (command, answer["error"]))
+            continue
+        info["raw"][command] = answer
+        if command == "monitor":
+            _apply_monitor(info, answer)
+        elif str(answer.get("server_id", "")).isdigit():
+            info["server_id"] = int(answer["server_id"])
+    _apply_monitor(info, stats)
+    info["serving"] = info["mode"] in MODES
+    return info
+
+
+def _reason(message, server):
+    return message[len(server) + 2:] if message.startswith(server + ": ") else message
+
+
+# AdminServers that did not answer during this module run (auto method), with the reason.
+_ADMIN_UNREACHABLE = {}
+
+
+def server_info(server, params, details=True):
+    """Everything one server says of itself. params: connect_timeout, method and the admin_* options.
+
+    auto asks the four-letter words first (one cheap connection each) and turns to the AdminServer only for what
+    they could not tell (a word missing from the whitelist); admin and fourlw use one way only. details=False
+    asks 'srvr' alone, cheap enough to poll. Never raises: what could not be read is listed in `missing`,
+    failures in `error`."""
+    host, port, info = _base_info(server)
+    method = params.get("method") or "auto"
+    if not details:
+        try:
+            _srvr_info(info, host, port, params["connect_timeout"])
+        except ZooKeeperError as exc:
+            info["error"] = str(exc)
+        return _finish(info)
+    if method == "admin":
+        try:
+            _admin_info(info, host, params)
+        except ZooKeeperError as exc:
+            info["error"] = str(exc)
+        return _finish(info)
     try:
-        state.update(parse_srvr(answer))
+        _fourlw_info(info, host, port, params["connect_timeout"])
+    except ZooKeeperError as exc:
+        info["error"] = str(exc)
+        return _finish(info)
+    lacking = [m for m in info["missing"] if "whitelist" in m] or (info.get("error") and info["reachable"])
+    if method == "auto" and lacking:
+        admin_key = (params.get("admin_host") or host, params.get("admin_port"))
+        if admin_key in _ADMIN_UNREACHABLE:
+            info["missing"].append("admin: %s" % _ADMIN_UNREACHABLE[admin_key])
+        else:
+            _, _, by_admin = _base_info(server)
+            try:
+                _admin_info(by_admin, host, params)
+            except ZooKeeperError as exc:
+                # Polling: do not pay a connection timeout to an AdminServer that did not answer once.
+                _ADMIN_UNREACHABLE[admin_key] = str(exc)
+                info["missing"].append("admin: %s" % exc)
+            else:
+                by_admin["missing"] = [m for m in info["missing"] if "whitelist" not in m] + by_admin["missing"]
+                info = by_admin
+    return _finish(info)
+
+
+def _srvr_info(info, host, port, timeout):
+    answer = four_letter_word(host, port, "srvr", timeout)
+    info.update(reachable=True, method="fourlw")
+    try:
+        info.update(parse_srvr(answer))
+        info["raw"] = {"srvr": info["raw"]}
     except ValueError as exc:
-        state["mode"] = "not_serving"
-        state["error"] = "%s: %s" % (state["server"], exc)
-    return state
+        info.update(mode="not_serving", error="%s: %s" % (info["server"], exc), raw={"srvr": answer[:500]})
+    return info
+
+
+def _finish(info):
+    """Leader-only details exist (None when unknown) on the leader, and not at all on other servers."""
+    for key in _LEADER_ONLY:
+        if info["mode"] == "leader":
+            info.setdefault(key, None)
+        else:
+            info.pop(key, None)
+    return info
+
+
+def server_state(server, connect_timeout):
+    """What one server says of itself through 'srvr' alone. Never raises."""
+    return server_info(server, {"connect_timeout": connect_timeout}, details=False)
+
+
+def ensemble_summary(infos, expected_voters=None, expected_observers=None):
+    """Judge the ensemble from what each server said. `problems` are sentences an operator can act on;
+    `healthy` holds when there are none, mixed versions excepted (a roll passes through them)."""
+    problems = []
+    leaders = [i for i in infos if i["mode"] == "leader"]
+    voters_serving = [i for i in infos if i["mode"] in ("leader", "follower")]
+    observers = [i for i in infos if i["mode"] == "observer"]
+    for info in infos:
+        if not info["serving"]:
+            detail = info.get("error") or info["mode"].replace("_", " ")
+            problems.append("%s is not serving requests (%s)" % (info["server"], detail))
+        elif info["mode"] == "standalone":
+            problems.append("%s runs standalone, outside any ensemble" % info["server"])
+        elif info["mode"] == "read-only":
+            problems.append("%s is read-only: it cannot see a quorum" % info["server"])
+    if len(leaders) > 1:
+        problems.append("%s servers report leader: %s" % (_count_word(len(leaders)),
+                                                         ", ".join(i["server"] for i in leaders)))
+    elif not leaders and any(i["serving"] for i in infos):
+        problems.append("no server reports leader")
+
+    leader = leaders[0] if len(leaders) == 1 else None
+    configured = expected_voters
+    if configured is None and leader is not None and isinstance(leader.get("quorum_size"), int):
+        configured = leader["quorum_size"]
+    if configured is None:
+        configured = len([i for i in infos if i["mode"] != "observer"])
+    if leader is not None:
+        name = leader["server"]
+        synced = leader.get("synced_followers")
+        if synced is None:
+            problems.append("leader %s does not say how many followers are synced (%s)"
+                            % (name, _why_missing(leader)))
+        elif synced < configured - 1:
+            problems.append("leader %s counts %s synced voting follower%s, expected %s"
+                            % (name, synced, "" if synced == 1 else "s", configured - 1))
+        if leader.get("pending_syncs"):
+            problems.append("leader %s has %s pending sync%s"
+                            % (name, leader["pending_syncs"], "" if leader["pending_syncs"] == 1 else "s"))
+        wanted_observers = len(observers) if expected_observers is None else expected_observers
+        synced_observers = leader.get("synced_observers")
+        if wanted_observers and synced_observers is not None and synced_observers < wanted_observers:
+            problems.append("leader %s counts %s synced observer%s, expected %s"
+                            % (name, synced_observers, "" if synced_observers == 1 else "s", wanted_observers))
+    if len(voters_serving) < configured and len(voters_serving) <= configured // 2:
+        problems.append("only %s of %s voters serve: no quorum" % (len(voters_serving), configured))
+
+    healthy = not problems
+    versions = {}
+    for info in infos:
+        if info.get("version"):
+            versions.setdefault(info["version"], []).append(info["server"])
+    if len(versions) > 1:
+        problems.append("mixed versions: " + ", ".join(
+            "%s on %s" % (v, ", ".join(servers)) for v, servers in sorted(versions.items())))
+    return {
+        "leader": {"server": leader["server"], "id": leader.get("server_id")} if leader else None,
+        "voters_configured": configured,
+        "voters_serving": len(voters_serving),
+        "observers_serving": len(observers),
+        "versions": sorted(versions),
+        "healthy": healthy,
+        "problems": problems,
+    }
+
+
+def _count_word(number):
+    return {2: "two", 3: "three", 4: "four", 5: "five"}.get(number, str(number))
+
+
+def _why_missing(info):
+    reasons = [m for m in info.get("missing", []) if m.startswith(("mntr", "details"))]
+    return "; ".join(reasons) if reasons else "no mntr or AdminServer monitor answer"
+
+
+def synced(target, infos, summary):
+    """Is `target` (one server's info) back in the ensemble: a follower or observer in broadcast state whose
+    leader counts every follower (or observer) as synced with no pending syncs? A leader is synced when the
+    whole ensemble is healthy. Returns (bool, reason)."""
+    if target["mode"] == "leader":
+        return summary["healthy"], "; ".join(summary["problems"]) or "leader with every voter synced"
+    if target["mode"] not in ("follower", "observer"):
+        return False, "%s is %s" % (target["server"], target.get("error") or target["mode"].replace("_", " "))
+    peer_state = target.get("peer_state")
+    if peer_state is not None and "broadcast" not in str(peer_state):
+        return False, "%s is in peer state '%s', not broadcast" % (target["server"], peer_state)
+    leaders = [i for i in infos if i["mode"] == "leader"]
+    if len(leaders) != 1:
+        return False, "%s leaders among the servers asked" % len(leaders)
+    leader = leaders[0]
+    if target["mode"] == "follower":
+        count, wanted, kind = leader.get("synced_followers"), summary["voters_configured"] - 1, "voting follower"
+    else:
+        count = leader.get("synced_observers")
+        wanted, kind = max(summary["observers_serving"], 1), "observer"
+    if count is None:
+        return False, "leader %s does not say how many %ss are synced (%s)" % (leader["server"], kind,
+                                                                             _why_missing(leader))
+    if count < wanted:
+        return False, "leader %s counts %s synced %ss, expected %s" % (leader["server"], count, kind, wanted)
+    if leader.get("pending_syncs"):
+        return False, "leader %s has %s pending syncs" % (leader["server"], leader["pending_syncs"])
+    return True, "%s is a synced %s" % (target["server"], target["mode"])

@@ -9,15 +9,18 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: zookeeper_wait
-short_description: Wait until ZooKeeper servers serve requests, or have stopped
+short_description: Wait until ZooKeeper servers serve, are synced, the ensemble is healthy, or servers stopped
 version_added: 0.1.0
 description:
-  - Polls every server in O(servers) with the C(srvr) four-letter word until all of them meet O(condition),
-    or O(timeout) runs out.
-  - C(serving) means the server answers C(srvr) with a mode (leader, follower, observer, standalone or
-    read-only). An open port is not enough; a server that is electing a leader or syncing answers
-    "not currently serving requests" and is not serving.
-  - C(stopped) means the client port refuses connections.
+  - Polls the servers in O(servers) at sub-second intervals until O(condition) holds, or fails when O(timeout)
+    runs out, naming the unmet condition and what each server last reported.
+  - C(serving) - every server in O(target) answers C(srvr) with a mode (leader, follower, observer, standalone or
+    read-only). An open port is not enough; a server electing a leader or syncing is not serving.
+  - C(synced) - every server in O(target) has rejoined as a follower or observer in broadcast state, and the
+    leader (found among O(servers)) counts all followers (or observers) as synced with no pending syncs. A target
+    that is the leader is synced when the ensemble is healthy. O(servers) must list the whole ensemble.
+  - C(healthy) - the whole ensemble is healthy as M(zkforge.zookeeper.zookeeper_info) judges it.
+  - C(stopped) - every server in O(target) refuses connections on its client port.
 author: zkforge maintainers
 extends_documentation_fragment:
   - zkforge.zookeeper.connection
@@ -29,10 +32,19 @@ attributes:
     support: none
 options:
   condition:
-    description: What every server must reach.
+    description: What must hold.
     type: str
-    choices: [serving, stopped]
+    choices: [serving, synced, healthy, stopped]
     default: serving
+  target:
+    description:
+      - The servers of O(servers) the condition is about (for C(serving), C(synced) and C(stopped)). Default,
+        all of them.
+    type: list
+    elements: str
+  expected_voters:
+    description: Voters the ensemble is configured with (see M(zkforge.zookeeper.zookeeper_info)).
+    type: int
   timeout:
     description: Seconds to wait in all before failing.
     type: float
@@ -49,9 +61,16 @@ EXAMPLES = r"""
     condition: serving
     timeout: 180
 
-- name: Wait until the whole ensemble serves requests
+- name: Wait until the restarted follower zk2 is synced with the leader
   zkforge.zookeeper.zookeeper_wait:
     servers: [zk1:2181, zk2:2181, zk3:2181]
+    target: [zk2:2181]
+    condition: synced
+
+- name: Wait until the ensemble is healthy
+  zkforge.zookeeper.zookeeper_wait:
+    servers: [zk1:2181, zk2:2181, zk3:2181]
+    condition: healthy
 """
 
 RETURN = r"""
@@ -60,8 +79,13 @@ elapsed:
   returned: always
   type: float
   sample: 2.75
+polls:
+  description: How many times the servers were asked.
+  returned: always
+  type: int
+  sample: 11
 servers:
-  description: What each server last said of itself, in the order of O(servers).
+  description: What each server last said of itself, as M(zkforge.zookeeper.zookeeper_info) returns it.
   returned: always
   type: list
   elements: dict
@@ -72,6 +96,11 @@ servers:
       mode: follower
       version: 3.8.0
       zxid: {hex: "0x100000002", int: 4294967298, epoch: 1, counter: 2}
+ensemble:
+  description: The ensemble as last judged (conditions synced and healthy only).
+  returned: when condition is synced or healthy
+  type: dict
+  sample: {healthy: true, problems: [], voters_configured: 3, voters_serving: 3}
 """
 
 import time
@@ -79,45 +108,80 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import (
     CONNECTION_ARGUMENT_SPEC,
-    server_state,
+    ensemble_summary,
+    server_info,
+    split_server,
+    synced,
 )
 
 
-def _met(state, condition):
+def _key(server):
+    return "%s:%s" % split_server(server)
+
+
+def _check(condition, infos, targets, params):
+    """(met, why-not sentences, ensemble summary or None) for one poll."""
+    chosen = [i for i in infos if i["server"] in targets]
     if condition == "stopped":
-        return not state["reachable"]
-    return state["serving"]
+        return all(not i["reachable"] for i in chosen), ["%s still answers" % i["server"] for i in chosen
+                                                         if i["reachable"]], None
+    if condition == "serving":
+        return all(i["serving"] for i in chosen), [_describe(i) for i in chosen if not i["serving"]], None
+    summary = ensemble_summary(infos, params["expected_voters"])
+    if condition == "healthy":
+        return summary["healthy"], summary["problems"], summary
+    reasons = []
+    for info in chosen:
+        ok, reason = synced(info, infos, summary)
+        if not ok:
+            reasons.append(reason)
+    return not reasons, reasons, summary
 
 
-def _describe(state):
-    text = "%s: %s" % (state["server"], state["mode"])
-    if state.get("error"):
-        text += " (%s)" % state["error"]
+def _describe(info):
+    text = "%s: %s" % (info["server"], info["mode"])
+    if info.get("error"):
+        text += " (%s)" % info["error"]
     return text
 
 
 def main():
     argument_spec = dict(CONNECTION_ARGUMENT_SPEC)
     argument_spec.update(
-        condition=dict(type="str", choices=["serving", "stopped"], default="serving"),
+        condition=dict(type="str", choices=["serving", "synced", "healthy", "stopped"], default="serving"),
+        target=dict(type="list", elements="str"),
+        expected_voters=dict(type="int"),
         timeout=dict(type="float", default=120.0),
         interval=dict(type="float", default=0.25),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
+    condition = params["condition"]
+    servers = [_key(s) for s in params["servers"]]
+    targets = [_key(s) for s in params["target"]] if params["target"] else servers
+    unknown = [t for t in targets if t not in servers]
+    if unknown:
+        module.fail_json(msg="target %s is not among servers %s" % (", ".join(unknown), ", ".join(servers)))
+    # serving and stopped need 'srvr' alone; synced and healthy need each server's details.
+    details = condition in ("synced", "healthy")
 
     start = time.monotonic()
+    polls = 0
     while True:
-        states = [server_state(s, params["connect_timeout"]) for s in params["servers"]]
+        infos = [server_info(s, params, details=details) for s in servers]
+        polls += 1
+        met, reasons, summary = _check(condition, infos, targets, params)
         elapsed = round(time.monotonic() - start, 3)
-        if all(_met(s, params["condition"]) for s in states):
-            module.exit_json(changed=False, elapsed=elapsed, servers=states)
+        result = dict(changed=False, elapsed=elapsed, polls=polls, servers=infos)
+        if summary is not None:
+            result["ensemble"] = summary
+        if met:
+            module.exit_json(**result)
         if elapsed >= params["timeout"]:
-            unmet = [_describe(s) for s in states if not _met(s, params["condition"])]
             module.fail_json(
-                msg="Timed out after %ss waiting for %s to be %s; last seen: %s"
-                % (params["timeout"], ", ".join(params["servers"]), params["condition"], "; ".join(unmet)),
-                elapsed=elapsed, servers=states)
+                msg="Timed out after %ss waiting for %s to be %s. Not met: %s. Last seen: %s"
+                % (params["timeout"], ", ".join(targets), condition, "; ".join(reasons),
+                   "; ".join(_describe(i) for i in infos)), **result)
         time.sleep(params["interval"])
 
 
