@@ -41,6 +41,9 @@ def test_srvr_not_serving(name):
                                "synced_observers": 1, "pending_syncs": 0, "learners": 3, "quorum_size": 3,
                                "avg_latency": 0}),
     ("mntr-3.9.3-follower.txt", {"server_state": "follower", "peer_state": "following - broadcast"}),
+    ("mntr-3.8.0-leader.txt", {"server_state": "leader", "peer_state": "leading - broadcast", "synced_followers": 2,
+                               "synced_observers": 0, "pending_syncs": 0, "quorum_size": 3}),
+    ("mntr-3.8.0-follower.txt", {"server_state": "follower", "peer_state": "following - broadcast"}),
     ("mntr-3.9.3-observer.txt", {"server_state": "observer", "peer_state": "observing - broadcast"}),
 ])
 def test_mntr(name, expected):
@@ -64,7 +67,8 @@ def test_mntr_garbage():
         zk.parse_mntr("<html>no</html>")
 
 
-@pytest.mark.parametrize("name, server_id", [("conf-3.9.3-leader.txt", "3"), ("conf-3.9.3-observer.txt", "4")])
+@pytest.mark.parametrize("name, server_id", [("conf-3.9.3-leader.txt", "3"), ("conf-3.9.3-observer.txt", "4"),
+                                             ("conf-3.8.0-leader.txt", "3"), ("conf-3.8.0-follower.txt", "2")])
 def test_conf(name, server_id):
     assert zk.parse_conf(_text(name))["serverId"] == server_id
 
@@ -76,6 +80,10 @@ def test_admin_fixtures_carry_what_the_parser_reads():
     assert info["mode"] == "leader" and info["version"] == "3.9.3"
     assert (info["synced_followers"], info["synced_observers"], info["pending_syncs"]) == (2, 1, 0)
     assert _json("admin-conf-3.9.3-observer.json")["server_id"] == 4
+    assert _json("admin-conf-3.8.0-leader.json")["server_id"] == 3
+    info38 = {"mode": None, "version": None}
+    zk._apply_monitor(info38, _json("admin-monitor-3.8.0-leader.json"))
+    assert (info38["mode"], info38["version"], info38["synced_followers"]) == ("leader", "3.8.0", 2)
     assert _json("admin-srvr-3.9.3-not-serving.json")["error"].startswith(zk.NOT_SERVING)
 
 
