@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Client load for roll tests and benchmarks: continuous writes to a ZooKeeper ensemble through kazoo, recording
+every acknowledged write and every failure with timestamps, while a watcher thread polls each server's mode
+(`srvr`) to count leader changes. Stops when --stop-file appears (or after --duration seconds), then reads every
+acknowledged znode back and writes a JSON report.
+
+Only the project's own test containers are addressed: the servers are given on the command line.
+
+  zkload.py --servers 172.18.0.2:2181,172.18.0.3:2181,172.18.0.4:2181 --rate 100 \
+            --stop-file /tmp/stop --report /tmp/load.json
+"""
+import argparse
+import json
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+import uuid
+
+from kazoo.client import KazooClient
+from kazoo.exceptions import KazooException
+from kazoo.retry import KazooRetry
+
+MAX_SECONDS = 1800  # a run never lasts longer than this, whatever happens
+
+
+def _srvr(server, timeout=0.5):
+    """(mode, epoch) from one server's answer to 'srvr'; the epoch is the high 32 bits of its zxid."""
+    host, port = server.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+            sock.sendall(b"srvr")
+            data = b""
+            while True:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+    except OSError:
+        return "unreachable", None
+    mode, epoch = "not_serving", None
+    for line in data.decode("utf-8", "replace").splitlines():
+        if line.startswith("Mode:"):
+            mode = line.split(":", 1)[1].strip()
+        elif line.startswith("Zxid:"):
+            epoch = int(line.split(":", 1)[1].strip(), 16) >> 32
+    return mode, epoch
+
+
+class LeaderWatcher(threading.Thread):
+    """Polls every server's mode and zxid epoch. Every leader election starts a new epoch, so the number of
+    elections is how far the highest epoch seen grew: a poll that misses the leader (a slow answer) or a leader
+    re-elected as itself cannot be miscounted. The leader timeline is kept for the report."""
+
+    def __init__(self, servers, interval, stop):
+        super().__init__(daemon=True)
+        self.servers, self.interval, self.stop = servers, interval, stop
+        self.timeline = []  # (t, leader or None)
+        self.epochs = []  # (t, epoch) each time the highest epoch seen grows
+
+    def run(self):
+        current = "unset"
+        while not self.stop.is_set():
+            answers = [(s,) + _srvr(s) for s in self.servers]
+            leaders = [s for s, mode, _ in answers if mode == "leader"]
+            leader = leaders[0] if len(leaders) == 1 else None
+            epoch = max([e for _, mode, e in answers if e is not None and mode != "not_serving"], default=None)
+            now = time.time()
+            if epoch is not None and (not self.epochs or epoch > self.epochs[-1][1]):
+                self.epochs.append((now, epoch))
+            if leader != current:
+                self.timeline.append((now, leader))
+                current = leader
+            self.stop.wait(self.interval)
+
+    def leader_changes(self):
+        return self.epochs[-1][1] - self.epochs[0][1] if self.epochs else 0
+
+
+def run(args):
+    logging.basicConfig(level=logging.ERROR)
+    stop = threading.Event()
+    watcher = LeaderWatcher(args.servers.split(","), args.watch_interval, stop)
+    watcher.start()
+    client = KazooClient(hosts=args.servers, timeout=args.session_timeout,
+                         connection_retry=KazooRetry(max_tries=-1, delay=0.05, max_delay=0.5),
+                         command_retry=None)
+    client.start(timeout=30)
+    root = "/zkforge-load/%s" % uuid.uuid4().hex[:8]
+    client.ensure_path(root)
+
+    acked, failures = [], []
+    start = time.time()
+    interval = 1.0 / args.rate
+    next_at = start
+    n = 0
+    ready_written = False
+    while True:
+        now = time.time()
+        if (args.stop_file and os.path.exists(args.stop_file)) or (args.duration and now - start >= args.duration) \
+                or now - start >= MAX_SECONDS:
+            break
+        if now < next_at:
+            time.sleep(next_at - now)
+        next_at += interval
+        n += 1
+        path = "%s/w-%08d" % (root, n)
+        t0 = time.time()
+        try:
+            client.create(path, str(n).encode())
+            acked.append((n, t0, time.time()))
+        except KazooException as exc:
+            failures.append((n, t0, time.time(), type(exc).__name__))
+            next_at = max(next_at, time.time())
+        except Exception as exc:  # connection trouble surfaces as various errors in kazoo
+            failures.append((n, t0, time.time(), type(exc).__name__))
+            next_at = max(next_at, time.time())
+        if args.ready_file and not ready_written and len(acked) >= args.rate:
+            with open(args.ready_file, "w") as ready:
+                ready.write("writing\n")
+            ready_written = True
+    end = time.time()
+    stop.set()
+    watcher.join(timeout=5)
+
+    # Read back every acknowledged write.
+    client.sync(root)
+    present = set(client.get_children(root))
+    lost = [n for n, _, _ in acked if "w-%08d" % n not in present]
+    client.stop()
+    client.close()
+
+    ack_times = [t1 for _, _, t1 in acked]
+    gaps = [b - a for a, b in zip([start] + ack_times, ack_times + [end])]
+    report = {
+        "servers": args.servers.split(","),
+        "rate_target": args.rate,
+        "duration_s": round(end - start, 3),
+        "writes_attempted": n,
+        "writes_acknowledged": len(acked),
+        "failed_operations": len(failures),
+        "failures": [{"n": f[0], "t": round(f[1] - start, 3), "error": f[3]} for f in failures[:200]],
+        "lost_writes": len(lost),
+        "lost": lost[:100],
+        "longest_write_gap_s": round(max(gaps) if gaps else 0.0, 3),
+        "leader_changes": watcher.leader_changes(),
+        "leader_timeline": [{"t": round(t - start, 3), "leader": leader} for t, leader in watcher.timeline],
+        "epochs": [{"t": round(t - start, 3), "epoch": epoch} for t, epoch in watcher.epochs],
+        "started_at": start,
+    }
+    with open(args.report, "w") as out:
+        json.dump(report, out, indent=2)
+    print(json.dumps({k: report[k] for k in ("writes_acknowledged", "failed_operations", "lost_writes",
+                                             "longest_write_gap_s", "leader_changes")}))
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--servers", required=True, help="host:port,host:port,... of the ensemble")
+    parser.add_argument("--rate", type=float, default=100.0, help="writes per second")
+    parser.add_argument("--stop-file", help="stop when this file exists")
+    parser.add_argument("--ready-file", help="written once a second's worth of writes is acknowledged")
+    parser.add_argument("--duration", type=float, default=0, help="stop after this many seconds (0: no limit)")
+    parser.add_argument("--session-timeout", type=float, default=10.0)
+    parser.add_argument("--watch-interval", type=float, default=0.1)
+    parser.add_argument("--report", required=True, help="JSON report path")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
