@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Benchmark: three ways to restart every server of a 3-server ensemble under the same client load.
+
+  naive  - what common roles do: inventory order, `serial: 1`, restart, wait for the client port to open
+           (benchmarks/naive_roll.yml)
+  gated  - this collection's roll: playbooks/rolling_restart.yml
+  bare   - a bare scripted gated roll with no Ansible: followers first, the leader last, each restart followed by
+           polling until the leader counts it as synced (the lower bound of wall time for a gated roll)
+
+Each runs against the sandbox ensemble (tests/fixtures/sandbox-up.sh: three Debian 12 containers converged by
+site.yml) while tests/load/zkload.py writes ~100 writes/s. Prints a table and writes
+build/reports/roll-benchmark.json. Figures, not assertions: this is a measurement, not a test.
+
+Usage: .venv/bin/python benchmarks/roll_benchmark.py [--rate 100] [--rounds 1]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "collections"))
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk  # noqa: E402
+
+HOSTS = ["zk-sandbox-1", "zk-sandbox-2", "zk-sandbox-3"]
+BIN = Path(sys.executable).parent
+
+
+def _ip(container):
+    return subprocess.run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+                           container], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _ensemble(addresses):
+    infos = [zk.server_info(a, {"connect_timeout": 1, "method": "fourlw"}) for a in addresses]
+    return infos, zk.ensemble_summary(infos, expected_voters=len(addresses))
+
+
+def _wait_healthy(addresses, timeout=180):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if _ensemble(addresses)[1]["healthy"]:
+            return
+        time.sleep(0.2)
+    raise SystemExit("the sandbox ensemble did not become healthy: %s" % _ensemble(addresses)[1]["problems"])
+
+
+def _ansible(playbook):
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), PATH="%s:%s" % (BIN, os.environ["PATH"]))
+    subprocess.run([str(BIN / "ansible-playbook"), "-i", str(ROOT / "inventories/sandbox"), str(playbook)],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def naive(addresses):
+    _ansible(ROOT / "benchmarks/naive_roll.yml")
+
+
+def gated(addresses):
+    _ansible(ROOT / "playbooks/rolling_restart.yml")
+
+
+def bare(addresses):
+    host_of = dict(zip(addresses, HOSTS))
+    infos, _ = _ensemble(addresses)
+    order = [i["server"] for i in infos if i["mode"] != "leader"] + [i["server"] for i in infos if i["mode"] == "leader"]
+    for server in order:
+        subprocess.run(["docker", "exec", host_of[server], "systemctl", "restart", "zookeeper"], check=True)
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            infos, summary = _ensemble(addresses)
+            target = next(i for i in infos if i["server"] == server)
+            ok, _ = zk.synced(target, infos, summary)
+            if ok and summary["healthy"]:
+                break
+            time.sleep(0.1)
+        else:
+            raise SystemExit("bare roll: %s did not sync" % server)
+
+
+def measure(name, strategy, addresses, rate):
+    with tempfile.TemporaryDirectory(prefix="zkforge-bench-") as tmp:
+        tmp = Path(tmp)
+        load = subprocess.Popen([sys.executable, str(ROOT / "tests/load/zkload.py"), "--servers", ",".join(addresses),
+                                 "--rate", str(rate), "--stop-file", str(tmp / "stop"), "--ready-file",
+                                 str(tmp / "ready"), "--report", str(tmp / "report.json")],
+                                stdout=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while not (tmp / "ready").exists():
+            if time.time() > deadline or load.poll() is not None:
+                raise SystemExit("the load generator did not start")
+            time.sleep(0.1)
+        time.sleep(2)  # a steady state before the roll
+        start = time.time()
+        strategy(addresses)
+        wall = time.time() - start
+        time.sleep(3)  # writes after the roll, so a gap at its very end is measured
+        (tmp / "stop").touch()
+        load.wait(timeout=120)
+        report = json.loads((tmp / "report.json").read_text())
+    report["wall_time_s"] = round(wall, 2)
+    report["strategy"] = name
+    # One election measured in this run: the longest time no server was leader.
+    gaps, last_leader_at, leaderless_since = [], None, None
+    for point in report["leader_timeline"]:
+        if point["leader"] is None and leaderless_since is None:
+            leaderless_since = point["t"]
+        elif point["leader"] is not None and leaderless_since is not None:
+            gaps.append(point["t"] - leaderless_since)
+            leaderless_since = None
+    report["leaderless_s"] = round(max(gaps), 3) if gaps else 0.0
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+
+    subprocess.run(["bash", str(ROOT / "tests/fixtures/sandbox-up.sh")], check=True, stdout=subprocess.DEVNULL)
+    addresses = ["%s:2181" % _ip(h) for h in HOSTS]
+    results = []
+    for round_ in range(args.rounds):
+        for name, strategy in (("naive", naive), ("gated", gated), ("bare", bare)):
+            _wait_healthy(addresses)
+            result = measure(name, strategy, addresses, args.rate)
+            result["round"] = round_ + 1
+            results.append(result)
+
+    columns = ("strategy", "round", "leader_changes", "longest_write_gap_s", "leaderless_s", "failed_operations",
+               "lost_writes", "wall_time_s")
+    print(" | ".join(columns))
+    print(" | ".join("---" for _ in columns))
+    for r in results:
+        print(" | ".join(str(r[c]) for c in columns))
+    out = ROOT / "build/reports/roll-benchmark.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print("written: %s" % out)
+
+
+if __name__ == "__main__":
+    main()
