@@ -1,11 +1,12 @@
 """`ansible-galaxy collection build` produces a tarball that installs, and whose roles and modules run by FQCN
 from the installed copy (not from this checkout)."""
 import os
-import socket
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
+
+from conftest import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -31,14 +32,6 @@ PLAYBOOK = """
 """
 
 
-def _closed_port():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
 def test_build_install_and_run_by_fqcn(tmp_path):
     subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--output-path", str(tmp_path), str(ROOT)],
                    check=True, capture_output=True)
@@ -61,7 +54,7 @@ def test_build_install_and_run_by_fqcn(tmp_path):
     (work / "inventory.ini").write_text("[zookeeper]\n" + "".join(
         f"zk{i} zookeeper_id={i} ansible_connection=local ansible_python_interpreter={sys.executable}\n"
         for i in (1, 2, 3)))
-    (work / "play.yml").write_text(PLAYBOOK.format(port=_closed_port()))
+    (work / "play.yml").write_text(PLAYBOOK.format(port=closed_port()))
     proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", "inventory.ini", "play.yml"], cwd=work, env=env,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk
+from conftest import closed_port
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -119,10 +120,7 @@ def test_no_answer_times_out(server):
 
 
 def test_connection_refused():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
+    port = closed_port()
     with pytest.raises(zk.ZooKeeperError, match="cannot connect"):
         zk.four_letter_word("127.0.0.1", port, "srvr", 1)
 

@@ -2,7 +2,6 @@
 output, and an HTTP AdminServer stand-in, for every way a server can answer or fail."""
 import http.server
 import json
-import socket
 import socketserver
 import threading
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk
+from conftest import closed_port
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOT_WHITELISTED = "%s is not executed because it is not in the whitelist.\n"
@@ -63,17 +63,9 @@ def _fixture(name):
 
 
 def _params(**extra):
-    params = {"connect_timeout": 2, "method": "auto", "admin_port": _closed_port(), "admin_host": None}
+    params = {"connect_timeout": 2, "method": "auto", "admin_port": closed_port(), "admin_host": None}
     params.update(extra)
     return params
-
-
-def _closed_port():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 def test_default_whitelist_still_reports_mode_version_zxid_and_says_what_is_missing():
@@ -107,7 +99,7 @@ def test_admin_fills_what_the_whitelist_hides():
 def test_admin_not_serving_answers_200_with_an_error_field():
     admin = _AdminServer({"/commands/srvr": (200, _fixture("admin-srvr-3.9.3-not-serving.json")),
                           "/commands/monitor": (500, _fixture("admin-monitor-3.9.3-not-serving-http500.json"))})
-    info = zk.server_info("127.0.0.1:%d" % _closed_port(), _params(method="admin", admin_host="127.0.0.1",
+    info = zk.server_info("127.0.0.1:%d" % closed_port(), _params(method="admin", admin_host="127.0.0.1",
                                                                    admin_port=admin.server_address[1]))
     assert (info["reachable"], info["serving"], info["mode"]) == (True, False, "not_serving")
     assert "error" not in info
@@ -139,7 +131,7 @@ def test_srvr_not_whitelisted_and_no_admin():
 
 
 def test_unreachable():
-    info = zk.server_info("127.0.0.1:%d" % _closed_port(), _params())
+    info = zk.server_info("127.0.0.1:%d" % closed_port(), _params())
     assert (info["reachable"], info["mode"]) == (False, "unreachable")
     assert "cannot connect" in info["error"]
 
