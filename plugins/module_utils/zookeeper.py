@@ -393,11 +393,6 @@ def _finish(info):
     return info
 
 
-def server_state(server, connect_timeout):
-    """What one server says of itself through 'srvr' alone. Never raises."""
-    return server_info(server, {"connect_timeout": connect_timeout}, details=False)
-
-
 def ensemble_summary(infos, expected_voters=None, expected_observers=None):
     """Judge the ensemble from what each server said. `problems` are sentences an operator can act on;
     `healthy` holds when there are none, mixed versions excepted (a roll passes through them)."""

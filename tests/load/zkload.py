@@ -13,40 +13,33 @@ import argparse
 import json
 import logging
 import os
-import socket
 import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 
 from kazoo.client import KazooClient
 from kazoo.exceptions import KazooException
 from kazoo.retry import KazooRetry
+
+# The collection's own four-letter-word client and srvr parser (collections/ is a symlinked collection tree).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk  # noqa: E402
 
 MAX_SECONDS = 1800  # a run never lasts longer than this, whatever happens
 
 
 def _srvr(server, timeout=0.5):
     """(mode, epoch) from one server's answer to 'srvr'; the epoch is the high 32 bits of its zxid."""
-    host, port = server.rsplit(":", 1)
+    host, port = zk.split_server(server)
     try:
-        with socket.create_connection((host, int(port)), timeout=timeout) as sock:
-            sock.sendall(b"srvr")
-            data = b""
-            while True:
-                chunk = sock.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-    except OSError:
+        parsed = zk.parse_srvr(zk.four_letter_word(host, port, "srvr", timeout))
+    except zk.ZooKeeperError:
         return "unreachable", None
-    mode, epoch = "not_serving", None
-    for line in data.decode("utf-8", "replace").splitlines():
-        if line.startswith("Mode:"):
-            mode = line.split(":", 1)[1].strip()
-        elif line.startswith("Zxid:"):
-            epoch = int(line.split(":", 1)[1].strip(), 16) >> 32
-    return mode, epoch
+    except ValueError:
+        return "not_serving", None
+    return parsed["mode"], parsed.get("zxid", {}).get("epoch")
 
 
 class LeaderWatcher(threading.Thread):

@@ -127,7 +127,7 @@ def test_connection_refused():
 
 def test_server_state_never_raises(server):
     srv = server(lambda conn: conn.sendall(b"garbage\n"))
-    state = zk.server_state("127.0.0.1:%d" % srv.port, 2)
+    state = zk.server_info("127.0.0.1:%d" % srv.port, {"connect_timeout": 2}, details=False)
     assert state["reachable"] is True
     assert state["serving"] is False
     assert "no known Mode" in state["error"]
