@@ -1,10 +1,11 @@
 # make test     - the whole suite (what CI runs): lint, unit tests, collection build, molecule scenarios
 # make sandbox  - three local systemd containers converged by site.yml (inventories/sandbox)
 # make unit     - unit tests only (no containers)
+# make sanity   - ansible-test sanity on plugins/ (no containers)
 export ZKFORGE_CACHE ?= $(HOME)/.cache/zkforge
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: bootstrap test unit lint sandbox sandbox-destroy build
+.PHONY: bootstrap test unit sanity lint sandbox sandbox-destroy build
 
 bootstrap:
 	bash tests/bootstrap.sh
@@ -14,6 +15,9 @@ test: bootstrap
 
 unit: bootstrap
 	.venv/bin/pytest tests/unit
+
+sanity: bootstrap
+	bash tests/sanity.sh plugins/
 
 lint: bootstrap
 	.venv/bin/pytest tests/test_lint.py

@@ -13,13 +13,9 @@ __metaclass__ = type
 import json
 import re
 import socket
-import ssl
 
-try:  # Python 3
-    from urllib.error import HTTPError, URLError
-    from urllib.request import Request, urlopen
-except ImportError:  # pragma: no cover - Python 2 targets
-    from urllib2 import HTTPError, Request, URLError, urlopen
+from urllib.error import HTTPError, URLError
+from ansible.module_utils.urls import ConnectionError as UrlsConnectionError, open_url
 
 NOT_SERVING = "This ZooKeeper instance is not currently serving requests"
 NOT_WHITELISTED = "is not executed because it is not in the whitelist"
@@ -201,20 +197,18 @@ def _apply_monitor(info, monitor):
 def admin_command(host, port, command, timeout, tls=False, validate_certs=True, ca_path=None):
     """GET /commands/<command> from the AdminServer and return the decoded JSON object."""
     url = "%s://%s:%s/commands/%s" % ("https" if tls else "http", _url_host(host), port, command)
-    context = None
-    if tls:
-        context = ssl.create_default_context(cafile=ca_path)
-        if not validate_certs:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
     try:
-        response = urlopen(Request(url, headers={"Accept": "application/json"}), timeout=timeout,
-                           **({"context": context} if context else {}))
+        # Straight to the server: an HTTP proxy from the environment has no business between us and an
+        # AdminServer on the ensemble's own network (or loopback).
+        response = open_url(url, headers={"Accept": "application/json"}, timeout=timeout, use_proxy=False,
+                            validate_certs=validate_certs, ca_path=ca_path, follow_redirects="none")
         body = response.read()
     except HTTPError as exc:
         raise ZooKeeperError("%s: HTTP %s %s" % (url, exc.code, exc.reason))
     except URLError as exc:
         raise ZooKeeperError("%s: cannot connect (%s)" % (url, exc.reason))
+    except UrlsConnectionError as exc:  # TLS validation failures among them
+        raise ZooKeeperError("%s: cannot connect (%s)" % (url, exc))
     except socket.timeout:
         raise ZooKeeperError("%s: no answer within %ss" % (url, timeout))
     except (OSError, socket.error, ValueError) as exc:
@@ -359,7 +353,7 @@ def server_info(server, params, details=True):
         if admin_key in _ADMIN_UNREACHABLE:
             info["missing"].append("admin: %s" % _ADMIN_UNREACHABLE[admin_key])
         else:
-            _, _, by_admin = _base_info(server)
+            by_admin = _base_info(server)[2]
             try:
                 _admin_info(by_admin, host, params)
             except ZooKeeperError as exc:
@@ -409,8 +403,8 @@ def ensemble_summary(infos, expected_voters=None, expected_observers=None):
         elif info["mode"] == "read-only":
             problems.append("%s is read-only: it cannot see a quorum" % info["server"])
     if len(leaders) > 1:
-        problems.append("%s servers report leader: %s" % (_count_word(len(leaders)),
-                                                         ", ".join(i["server"] for i in leaders)))
+        names = ", ".join(i["server"] for i in leaders)
+        problems.append("%s servers report leader: %s" % (_count_word(len(leaders)), names))
     elif not leaders and any(i["serving"] for i in infos):
         problems.append("no server reports leader")
 
@@ -489,8 +483,8 @@ def synced(target, infos, summary):
         count = leader.get("synced_observers")
         wanted, kind = max(summary["observers_serving"], 1), "observer"
     if count is None:
-        return False, "leader %s does not say how many %ss are synced (%s)" % (leader["server"], kind,
-                                                                             _why_missing(leader))
+        why = _why_missing(leader)
+        return False, "leader %s does not say how many %ss are synced (%s)" % (leader["server"], kind, why)
     if count < wanted:
         return False, "leader %s counts %s synced %ss, expected %s" % (leader["server"], count, kind, wanted)
     if leader.get("pending_syncs"):

@@ -18,15 +18,10 @@ description:
     With ZooKeeper's default 4lw whitelist (C(srvr) only) it still reports mode, version and zxid, and lists in
     RV(servers[].missing) what it could not read and why.
   - Never changes anything.
-author: zkforge maintainers
+author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection
-attributes:
-  check_mode:
-    support: full
-    details: Read-only; runs the same in check mode and reports C(changed=false).
-  diff_mode:
-    support: none
+  - zkforge.zookeeper.attributes
 options:
   expected_voters:
     description:
@@ -65,9 +60,21 @@ servers:
   type: list
   elements: dict
   contains:
-    server: {description: The server asked (host:port of the client port)., type: str, returned: always, sample: "zk1:2181"}
-    reachable: {description: Whether it answered at all., type: bool, returned: always, sample: true}
-    serving: {description: Whether it serves client requests., type: bool, returned: always, sample: true}
+    server:
+      description: The server asked (host:port of the client port).
+      type: str
+      returned: always
+      sample: "zk1:2181"
+    reachable:
+      description: Whether it answered at all.
+      type: bool
+      returned: always
+      sample: true
+    serving:
+      description: Whether it serves client requests.
+      type: bool
+      returned: always
+      sample: true
     mode:
       description: >-
         leader, follower, observer, standalone, read-only, not_serving, unreachable, or unknown when it answers
@@ -75,43 +82,128 @@ servers:
       type: str
       returned: always
       sample: follower
-    server_id: {description: Its myid (needs conf)., type: int, returned: always, sample: 2}
-    version: {description: ZooKeeper version X.Y.Z., type: str, returned: always, sample: "3.9.3"}
+    server_id:
+      description: Its myid (needs conf).
+      type: int
+      returned: always
+      sample: 2
+    version:
+      description: ZooKeeper version X.Y.Z.
+      type: str
+      returned: always
+      sample: "3.9.3"
     zxid:
       description: Last zxid as hex and integer, with its epoch and counter.
       type: dict
       returned: when serving
       sample: {hex: "0x200000005", int: 8589934597, epoch: 2, counter: 5}
-    latency: {description: min, avg and max latency in ms., type: dict, returned: when serving, sample: {min: 0, avg: 0.5, max: 4}}
-    connections: {description: Client connections., type: int, returned: when serving, sample: 3}
-    outstanding_requests: {description: Queued requests., type: int, returned: when serving, sample: 0}
-    znode_count: {description: Number of znodes., type: int, returned: when serving, sample: 42}
-    peer_state: {description: Quorum peer state (3.6+)., type: str, returned: always, sample: "following - broadcast"}
-    synced_followers: {description: Voting followers in sync (leader only)., type: int, returned: on the leader, sample: 2}
-    synced_non_voting_followers: {description: Non-voting followers in sync (leader only)., type: int, returned: on the leader, sample: 0}
-    synced_observers: {description: Observers in sync (leader only)., type: int, returned: on the leader, sample: 1}
-    pending_syncs: {description: Learners still syncing (leader only)., type: int, returned: on the leader, sample: 0}
-    learners: {description: Connected learners (leader only)., type: int, returned: on the leader, sample: 3}
-    quorum_size: {description: Voters in the leader's view., type: int, returned: when reported, sample: 3}
-    method: {description: How it was read, admin or fourlw., type: str, returned: always, sample: fourlw}
+    latency:
+      description: min, avg and max latency in ms.
+      type: dict
+      returned: when serving
+      sample: {min: 0, avg: 0.5, max: 4}
+    connections:
+      description: Client connections.
+      type: int
+      returned: when serving
+      sample: 3
+    outstanding_requests:
+      description: Queued requests.
+      type: int
+      returned: when serving
+      sample: 0
+    znode_count:
+      description: Number of znodes.
+      type: int
+      returned: when serving
+      sample: 42
+    peer_state:
+      description: Quorum peer state (3.6+).
+      type: str
+      returned: always
+      sample: "following - broadcast"
+    synced_followers:
+      description: Voting followers in sync (leader only).
+      type: int
+      returned: on the leader
+      sample: 2
+    synced_non_voting_followers:
+      description: Non-voting followers in sync (leader only).
+      type: int
+      returned: on the leader
+      sample: 0
+    synced_observers:
+      description: Observers in sync (leader only).
+      type: int
+      returned: on the leader
+      sample: 1
+    pending_syncs:
+      description: Learners still syncing (leader only).
+      type: int
+      returned: on the leader
+      sample: 0
+    learners:
+      description: Connected learners (leader only).
+      type: int
+      returned: on the leader
+      sample: 3
+    quorum_size:
+      description: Voters in the leader's view.
+      type: int
+      returned: when reported
+      sample: 3
+    method:
+      description: How it was read, admin or fourlw.
+      type: str
+      returned: always
+      sample: fourlw
     missing:
       description: Details that could not be read, each with the reason.
       type: list
       elements: str
       returned: always
       sample: ["mntr: 'mntr' is not in the server's 4lw.commands.whitelist"]
-    error: {description: Why the server could not be asked., type: str, returned: when it could not, sample: "zk2:2181 - cannot connect (Connection refused)"}
-    raw: {description: The full key/values of every answer, by command., type: dict, returned: always, sample: {srvr: {Mode: follower}}}
+    error:
+      description: Why the server could not be asked.
+      type: str
+      returned: when it could not
+      sample: "zk2:2181 - cannot connect (Connection refused)"
+    raw:
+      description: The full key/values of every answer, by command.
+      type: dict
+      returned: always
+      sample: {srvr: {Mode: follower}}
 ensemble:
   description: The ensemble judged from all answers.
   returned: always
   type: dict
   contains:
-    leader: {description: The leader's address and id, or null., type: dict, returned: always, sample: {server: "zk3:2181", id: 3}}
-    voters_configured: {description: Voters the ensemble is configured with., type: int, returned: always, sample: 3}
-    voters_serving: {description: Voters serving as leader or follower., type: int, returned: always, sample: 3}
-    observers_serving: {description: Observers serving., type: int, returned: always, sample: 0}
-    versions: {description: Versions seen., type: list, elements: str, returned: always, sample: ["3.9.3"]}
+    leader:
+      description: The leader's address and id, or null.
+      type: dict
+      returned: always
+      sample: {server: "zk3:2181", id: 3}
+    voters_configured:
+      description: Voters the ensemble is configured with.
+      type: int
+      returned: always
+      sample: 3
+    voters_serving:
+      description: Voters serving as leader or follower.
+      type: int
+      returned: always
+      sample: 3
+    observers_serving:
+      description: Observers serving.
+      type: int
+      returned: always
+      sample: 0
+    versions:
+      description: Versions seen.
+      type: list
+      elements: str
+      returned: always
+      sample: ["3.9.3"]
     healthy:
       description: One leader, every voter serving, every follower synced, no pending syncs. Mixed versions do not count.
       type: bool

@@ -21,15 +21,10 @@ description:
     that is the leader is synced when the ensemble is healthy. O(servers) must list the whole ensemble.
   - C(healthy) - the whole ensemble is healthy as M(zkforge.zookeeper.zookeeper_info) judges it.
   - C(stopped) - every server in O(target) refuses connections on its client port.
-author: zkforge maintainers
+author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection
-attributes:
-  check_mode:
-    support: full
-    details: Only reads state; runs the same in check mode.
-  diff_mode:
-    support: none
+  - zkforge.zookeeper.attributes
 options:
   condition:
     description: What must hold.
