@@ -49,10 +49,17 @@ def _wait_healthy(addresses, timeout=180):
     raise SystemExit("the sandbox ensemble did not become healthy: %s" % _ensemble(addresses)[1]["problems"])
 
 
+REPORTS = ROOT / "build/reports"
+
+
 def _ansible(playbook):
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), PATH="%s:%s" % (BIN, os.environ["PATH"]))
-    subprocess.run([str(BIN / "ansible-playbook"), "-i", str(ROOT / "inventories/sandbox"), str(playbook)],
-                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    """Run a playbook against the sandbox; its output, with per-task times, goes to build/reports/."""
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), PATH="%s:%s" % (BIN, os.environ["PATH"]),
+               ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", ANSIBLE_NOCOLOR="1")
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    with open(REPORTS / ("roll-benchmark-%s.log" % Path(playbook).stem), "a") as log:
+        subprocess.run([str(BIN / "ansible-playbook"), "-i", str(ROOT / "inventories/sandbox"), str(playbook)],
+                       cwd=ROOT, env=env, check=True, stdout=log, stderr=subprocess.STDOUT)
 
 
 def naive(addresses):
@@ -94,6 +101,7 @@ def measure(name, strategy, addresses, rate):
                 raise SystemExit("the load generator did not start")
             time.sleep(0.1)
         time.sleep(2)  # a steady state before the roll
+        leader = _ensemble(addresses)[1]["leader"]
         start = time.time()
         strategy(addresses)
         wall = time.time() - start
@@ -102,6 +110,8 @@ def measure(name, strategy, addresses, rate):
         load.wait(timeout=120)
         report = json.loads((tmp / "report.json").read_text())
     report["wall_time_s"] = round(wall, 2)
+    # Which server led before the roll: the naive roll restarts it last only when it is last in inventory order.
+    report["leader_before"] = dict(zip(addresses, HOSTS)).get(leader["server"]) if leader else None
     report["strategy"] = name
     # One election measured in this run: the longest time no server was leader.
     gaps, last_leader_at, leaderless_since = [], None, None
@@ -131,13 +141,13 @@ def main():
             result["round"] = round_ + 1
             results.append(result)
 
-    columns = ("strategy", "round", "leader_changes", "longest_write_gap_s", "leaderless_s", "failed_operations",
+    columns = ("strategy", "round", "leader_before", "leader_changes", "longest_write_gap_s", "leaderless_s", "failed_operations",
                "lost_writes", "wall_time_s")
     print(" | ".join(columns))
     print(" | ".join("---" for _ in columns))
     for r in results:
         print(" | ".join(str(r[c]) for c in columns))
-    out = ROOT / "build/reports/roll-benchmark.json"
+    out = REPORTS / "roll-benchmark.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print("written: %s" % out)

@@ -13,6 +13,7 @@ __metaclass__ = type
 import json
 import re
 import socket
+import time
 
 from urllib.error import HTTPError, URLError
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError, open_url
@@ -490,3 +491,68 @@ def synced(target, infos, summary):
     if leader.get("pending_syncs"):
         return False, "leader %s has %s pending syncs" % (leader["server"], leader["pending_syncs"])
     return True, "%s is a synced %s" % (target["server"], target["mode"])
+
+
+def gate(infos, summary, repair=()):
+    """The gate in front of every restart of a running ensemble. Returns (passed, problems).
+
+    It passes when the ensemble is healthy. With servers named for repair (addresses as in `infos`), it also
+    passes when every server that is not serving is among them, a leader exists and the serving voters still
+    form a quorum: restarting a server that is already out of the quorum cannot take anything more away from it,
+    and every other server stays protected."""
+    if summary["healthy"]:
+        return True, []
+    repair = set(repair or ())
+    outside = [i["server"] for i in infos if not i["serving"] and i["server"] not in repair]
+    passed = (bool(repair) and summary["leader"] is not None and not outside
+              and summary["voters_serving"] > summary["voters_configured"] // 2)
+    return passed, list(summary["problems"])
+
+
+def describe(info):
+    """One server's state in a few words, for messages."""
+    text = "%s: %s" % (info["server"], info["mode"])
+    if info.get("error"):
+        text += " (%s)" % info["error"]
+    return text
+
+
+def _condition_met(condition, infos, targets, expected_voters):
+    """(met, why-not sentences, ensemble summary or None) for one poll."""
+    chosen = [i for i in infos if i["server"] in targets]
+    if condition == "stopped":
+        return all(not i["reachable"] for i in chosen), ["%s still answers" % i["server"] for i in chosen
+                                                         if i["reachable"]], None
+    if condition == "serving":
+        return all(i["serving"] for i in chosen), [describe(i) for i in chosen if not i["serving"]], None
+    summary = ensemble_summary(infos, expected_voters)
+    if condition == "healthy":
+        return summary["healthy"], summary["problems"], summary
+    reasons = []
+    for info in chosen:
+        ok, reason = synced(info, infos, summary)
+        if not ok:
+            reasons.append(reason)
+    return not reasons, reasons, summary
+
+
+def wait_until(condition, servers, targets, params, timeout, interval, expected_voters=None):
+    """Poll `servers` until `condition` (serving | synced | healthy | stopped) holds for `targets`, or `timeout`
+    seconds pass. serving and stopped need 'srvr' alone; synced and healthy need every server's details.
+
+    Returns a dict: met, elapsed, polls, servers (the last answers), ensemble (synced and healthy only) and
+    reasons (why the condition did not hold at the last poll)."""
+    details = condition in ("synced", "healthy")
+    start = time.monotonic()
+    polls = 0
+    while True:
+        infos = [server_info(s, params, details=details) for s in servers]
+        polls += 1
+        met, reasons, summary = _condition_met(condition, infos, targets, expected_voters)
+        elapsed = round(time.monotonic() - start, 3)
+        if met or elapsed >= timeout:
+            result = dict(met=met, elapsed=elapsed, polls=polls, servers=infos, reasons=reasons)
+            if summary is not None:
+                result["ensemble"] = summary
+            return result
+        time.sleep(interval)

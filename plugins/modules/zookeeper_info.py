@@ -32,6 +32,12 @@ options:
     description: Fail, listing the problems, when the ensemble is not healthy.
     type: bool
     default: false
+  repair_servers:
+    description:
+      - Servers of O(servers) being repaired, which RV(ensemble.gate) lets be down or unsynced (see there).
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""
@@ -215,13 +221,24 @@ ensemble:
       elements: str
       returned: always
       sample: ["leader zk3:2181 counts 1 synced voting follower, expected 2"]
+    gate:
+      description:
+        - Whether a server may be restarted now, the check in front of every restart the collection's roll makes.
+        - It passes when the ensemble is healthy, or when every server that is not serving is one of
+          O(repair_servers) while a leader exists and the serving voters still form a quorum. Restarting a server
+          already out of the quorum cannot take anything more away from it; every other server stays protected.
+      type: bool
+      returned: always
+      sample: true
 """
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import (
     CONNECTION_ARGUMENT_SPEC,
     ensemble_summary,
+    gate,
     server_info,
+    split_server,
 )
 
 
@@ -230,10 +247,13 @@ def main():
     argument_spec.update(
         expected_voters=dict(type="int"),
         fail_on_unhealthy=dict(type="bool", default=False),
+        repair_servers=dict(type="list", elements="str", default=[]),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     infos = [server_info(server, module.params) for server in module.params["servers"]]
     summary = ensemble_summary(infos, module.params["expected_voters"])
+    repair = ["%s:%s" % split_server(s) for s in module.params["repair_servers"]]
+    summary["gate"] = gate(infos, summary, repair)[0]
     if module.params["fail_on_unhealthy"] and not summary["healthy"]:
         module.fail_json(msg="The ensemble is not healthy: " + "; ".join(summary["problems"]),
                          servers=infos, ensemble=summary)

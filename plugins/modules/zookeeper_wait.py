@@ -98,46 +98,17 @@ ensemble:
   sample: {healthy: true, problems: [], voters_configured: 3, voters_serving: 3}
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import (
     CONNECTION_ARGUMENT_SPEC,
-    ensemble_summary,
-    server_info,
+    describe,
     split_server,
-    synced,
+    wait_until,
 )
 
 
 def _key(server):
     return "%s:%s" % split_server(server)
-
-
-def _check(condition, infos, targets, params):
-    """(met, why-not sentences, ensemble summary or None) for one poll."""
-    chosen = [i for i in infos if i["server"] in targets]
-    if condition == "stopped":
-        return all(not i["reachable"] for i in chosen), ["%s still answers" % i["server"] for i in chosen
-                                                         if i["reachable"]], None
-    if condition == "serving":
-        return all(i["serving"] for i in chosen), [_describe(i) for i in chosen if not i["serving"]], None
-    summary = ensemble_summary(infos, params["expected_voters"])
-    if condition == "healthy":
-        return summary["healthy"], summary["problems"], summary
-    reasons = []
-    for info in chosen:
-        ok, reason = synced(info, infos, summary)
-        if not ok:
-            reasons.append(reason)
-    return not reasons, reasons, summary
-
-
-def _describe(info):
-    text = "%s: %s" % (info["server"], info["mode"])
-    if info.get("error"):
-        text += " (%s)" % info["error"]
-    return text
 
 
 def main():
@@ -157,27 +128,17 @@ def main():
     unknown = [t for t in targets if t not in servers]
     if unknown:
         module.fail_json(msg="target %s is not among servers %s" % (", ".join(unknown), ", ".join(servers)))
-    # serving and stopped need 'srvr' alone; synced and healthy need each server's details.
-    details = condition in ("synced", "healthy")
-
-    start = time.monotonic()
-    polls = 0
-    while True:
-        infos = [server_info(s, params, details=details) for s in servers]
-        polls += 1
-        met, reasons, summary = _check(condition, infos, targets, params)
-        elapsed = round(time.monotonic() - start, 3)
-        result = dict(changed=False, elapsed=elapsed, polls=polls, servers=infos)
-        if summary is not None:
-            result["ensemble"] = summary
-        if met:
-            module.exit_json(**result)
-        if elapsed >= params["timeout"]:
-            module.fail_json(
-                msg="Timed out after %ss waiting for %s to be %s. Not met: %s. Last seen: %s"
-                % (params["timeout"], ", ".join(targets), condition, "; ".join(reasons),
-                   "; ".join(_describe(i) for i in infos)), **result)
-        time.sleep(params["interval"])
+    waited = wait_until(condition, servers, targets, params, params["timeout"], params["interval"],
+                        expected_voters=params["expected_voters"])
+    result = dict(changed=False, elapsed=waited["elapsed"], polls=waited["polls"], servers=waited["servers"])
+    if "ensemble" in waited:
+        result["ensemble"] = waited["ensemble"]
+    if not waited["met"]:
+        module.fail_json(
+            msg="Timed out after %ss waiting for %s to be %s. Not met: %s. Last seen: %s"
+            % (params["timeout"], ", ".join(targets), condition, "; ".join(waited["reasons"]),
+               "; ".join(describe(i) for i in waited["servers"])), **result)
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":
