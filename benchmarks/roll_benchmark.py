@@ -52,6 +52,19 @@ def _wait_healthy(addresses, timeout=180):
 REPORTS = ROOT / "build/reports"
 
 
+def _reset_load_data(addresses):
+    """Every roll restarts servers holding the same data: drop what earlier load runs left (zkload --cleanup keeps
+    it from growing during the benchmark)."""
+    from kazoo.client import KazooClient
+    client = KazooClient(hosts=",".join(addresses))
+    client.start(timeout=30)
+    try:
+        if client.exists("/zkforge-load"):
+            client.delete("/zkforge-load", recursive=True)
+    finally:
+        client.stop()
+
+
 def _ansible(playbook):
     """Run a playbook against the sandbox; its output, with per-task times, goes to build/reports/."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), PATH="%s:%s" % (BIN, os.environ["PATH"]),
@@ -92,7 +105,7 @@ def measure(name, strategy, addresses, rate):
     with tempfile.TemporaryDirectory(prefix="zkforge-bench-") as tmp:
         tmp = Path(tmp)
         load = subprocess.Popen([sys.executable, str(ROOT / "tests/load/zkload.py"), "--servers", ",".join(addresses),
-                                 "--rate", str(rate), "--stop-file", str(tmp / "stop"), "--ready-file",
+                                 "--rate", str(rate), "--cleanup", "--stop-file", str(tmp / "stop"), "--ready-file",
                                  str(tmp / "ready"), "--report", str(tmp / "report.json")],
                                 stdout=subprocess.DEVNULL)
         deadline = time.time() + 60
@@ -133,6 +146,7 @@ def main():
 
     subprocess.run(["bash", str(ROOT / "tests/fixtures/sandbox-up.sh")], check=True, stdout=subprocess.DEVNULL)
     addresses = ["%s:2181" % _ip(h) for h in HOSTS]
+    _reset_load_data(addresses)
     results = []
     for round_ in range(args.rounds):
         for name, strategy in (("naive", naive), ("gated", gated), ("bare", bare)):

@@ -122,6 +122,8 @@ def run(args):
     client.sync(root)
     present = set(client.get_children(root))
     lost = [n for n, _, _ in acked if "w-%08d" % n not in present]
+    if args.cleanup:  # after the check: a benchmark's next roll should not restart a bigger database
+        client.delete(root, recursive=True)
     client.stop()
     client.close()
 
@@ -160,6 +162,7 @@ def main(argv=None):
     parser.add_argument("--session-timeout", type=float, default=10.0)
     parser.add_argument("--watch-interval", type=float, default=0.1)
     parser.add_argument("--report", required=True, help="JSON report path")
+    parser.add_argument("--cleanup", action="store_true", help="delete this run's znodes once they are checked")
     return run(parser.parse_args(argv))
 
 
