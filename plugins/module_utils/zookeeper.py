@@ -51,6 +51,11 @@ def split_server(server, default_port=2181):
     return server, default_port
 
 
+def server_key(server):
+    """A server as every result names it, "host:port", whichever way it was written."""
+    return "%s:%s" % split_server(server)
+
+
 def four_letter_word(host, port, word, timeout):
     """Send a four-letter word and return the whole answer (the server closes the connection when done)."""
     try:

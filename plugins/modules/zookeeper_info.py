@@ -238,7 +238,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import
     ensemble_summary,
     gate,
     server_info,
-    split_server,
+    server_key,
 )
 
 
@@ -252,7 +252,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     infos = [server_info(server, module.params) for server in module.params["servers"]]
     summary = ensemble_summary(infos, module.params["expected_voters"])
-    repair = ["%s:%s" % split_server(s) for s in module.params["repair_servers"]]
+    repair = [server_key(s) for s in module.params["repair_servers"]]
     summary["gate"] = gate(infos, summary, repair)[0]
     if module.params["fail_on_unhealthy"] and not summary["healthy"]:
         module.fail_json(msg="The ensemble is not healthy: " + "; ".join(summary["problems"]),

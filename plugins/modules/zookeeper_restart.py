@@ -154,13 +154,9 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import
     ensemble_summary,
     gate,
     server_info,
-    split_server,
+    server_key,
     wait_until,
 )
-
-
-def _key(server):
-    return "%s:%s" % split_server(server)
 
 
 def _read_marker(path):
@@ -190,8 +186,8 @@ class Step(object):
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.servers = [_key(s) for s in self.params["servers"]]
-        self.server = _key(self.params["server"])
+        self.servers = [server_key(s) for s in self.params["servers"]]
+        self.server = server_key(self.params["server"])
         self.started = time.monotonic()
         self.result = dict(changed=False, restarted=False, deferred=False)
 
@@ -243,7 +239,7 @@ class Step(object):
 
         infos = [server_info(s, params) for s in self.servers]
         summary = ensemble_summary(infos, params["expected_voters"])
-        summary["gate"], problems = gate(infos, summary, [_key(s) for s in params["repair_servers"]])
+        summary["gate"], problems = gate(infos, summary, [server_key(s) for s in params["repair_servers"]])
         me = next(i for i in infos if i["server"] == self.server)
         self.result.update(servers=_compact(infos), ensemble=summary, mode_before=me["mode"])
         if not summary["gate"]:

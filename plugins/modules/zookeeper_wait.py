@@ -102,13 +102,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import (
     CONNECTION_ARGUMENT_SPEC,
     describe,
-    split_server,
+    server_key,
     wait_until,
 )
-
-
-def _key(server):
-    return "%s:%s" % split_server(server)
 
 
 def main():
@@ -123,8 +119,8 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     condition = params["condition"]
-    servers = [_key(s) for s in params["servers"]]
-    targets = [_key(s) for s in params["target"]] if params["target"] else servers
+    servers = [server_key(s) for s in params["servers"]]
+    targets = [server_key(s) for s in params["target"]] if params["target"] else servers
     unknown = [t for t in targets if t not in servers]
     if unknown:
         module.fail_json(msg="target %s is not among servers %s" % (", ".join(unknown), ", ".join(servers)))
