@@ -73,6 +73,16 @@ CASES = [
      ["zkA", "zookeeper_firewall_backend is 'iptables'"]),
     ("4lw whitelist without srvr", THREE, {"zookeeper_4lw_whitelist": ["mntr"]}, ["zkA", "zookeeper_4lw_whitelist"]),
     ("4lw whitelist star", THREE, {"zookeeper_4lw_whitelist": ["srvr", "*"]}, ["zkA", "not '*'"]),
+    ("group not in inventory", THREE, {"zookeeper_ensemble_group": "zk_servers"},
+     ["The inventory group 'zk_servers' (zookeeper_ensemble_group) has no hosts"]),
+    # Every problem is listed at once, not only the first one found.
+    ("several ensemble problems", _with(zkA={"zookeeper_id": 0}, zkB={"zookeeper_id": 3},
+                                        zkC={"zookeeper_role": "witness"}), {},
+     ["zkA: zookeeper_id is '0'", "zkC: zookeeper_role is 'witness'", "id 3 is set on zkB and zkC"]),
+    ("several host problems", THREE, {"zookeeper_version": "latest", "zookeeper_firewall_backend": "nft",
+                                      "zookeeper_log_dir": "logs", "zookeeper_quorum_port": 0},
+     ["zkA: zookeeper_version must look like X.Y.Z", "zkA: zookeeper_firewall_backend is 'nft'",
+      "zkA: zookeeper_log_dir is 'logs'", "zkA: zookeeper_quorum_port is '0'"]),
 ]
 
 
