@@ -128,7 +128,9 @@ def run(args):
     client.close()
 
     ack_times = [t1 for _, _, t1 in acked]
-    gaps = [b - a for a, b in zip([start] + ack_times, ack_times + [end])]
+    # (length, when it began) of every interval between two acknowledged writes, start and end included
+    gaps = [(b - a, a) for a, b in zip([start] + ack_times, ack_times + [end])]
+    gaps.sort(reverse=True)
     report = {
         "servers": args.servers.split(","),
         "rate_target": args.rate,
@@ -139,7 +141,9 @@ def run(args):
         "failures": [{"n": f[0], "t": round(f[1] - start, 3), "error": f[3]} for f in failures[:200]],
         "lost_writes": len(lost),
         "lost": lost[:100],
-        "longest_write_gap_s": round(max(gaps) if gaps else 0.0, 3),
+        "longest_write_gap_s": round(gaps[0][0] if gaps else 0.0, 3),
+        # where the longest gaps were, to set them against the roll's steps and the leader timeline
+        "longest_write_gaps": [{"t": round(at - start, 3), "s": round(length, 3)} for length, at in gaps[:3]],
         "leader_changes": watcher.leader_changes(),
         "leader_timeline": [{"t": round(t - start, 3), "leader": leader} for t, leader in watcher.timeline],
         "epochs": [{"t": round(t - start, 3), "epoch": epoch} for t, epoch in watcher.epochs],
