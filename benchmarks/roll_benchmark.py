@@ -158,6 +158,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--order", default="naive,gated,bare",
+                        help="strategies in the order each round runs them (which server leads before a roll depends"
+                             " on the roll before it)")
     args = parser.parse_args()
 
     subprocess.run(["bash", str(ROOT / "tests/fixtures/sandbox-up.sh")], check=True, stdout=subprocess.DEVNULL)
@@ -165,7 +168,9 @@ def main():
     _reset_load_data(addresses)
     results = []
     for round_ in range(args.rounds):
-        for name, strategy in (("naive", naive), ("gated", gated), ("bare", bare)):
+        strategies = {"naive": naive, "gated": gated, "bare": bare}
+        for name in args.order.split(","):
+            strategy = strategies[name]
             _wait_healthy(addresses)
             result = measure(name, strategy, addresses, args.rate)
             result["round"] = round_ + 1
