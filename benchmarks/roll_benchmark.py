@@ -16,8 +16,8 @@ Usage: .venv/bin/python benchmarks/roll_benchmark.py [--rate 100] [--rounds 1]
 import argparse
 import datetime
 import json
-import statistics
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
