@@ -78,9 +78,9 @@ def _ansible(playbook):
 
 
 def _elections(since, until):
-    """The elections ZooKeeper itself timed between two moments: the new leader logs "LEADING - LEADER ELECTION
-    TOOK - N MS" when it takes over (the time from LOOKING until the votes settled, before syncing followers). The
-    sandbox containers log in UTC, as the host's clock runs."""
+    """How long each election between two moments took, in ms, oldest first, as ZooKeeper itself timed it: the
+    new leader logs "LEADING - LEADER ELECTION TOOK - N MS" when it takes over (from LOOKING until the votes
+    settled, before syncing followers). The sandbox containers log in UTC, as the host's clock runs."""
     found = []
     for host in HOSTS:
         lines = subprocess.run(["docker", "exec", host, "sh", "-c",
@@ -90,8 +90,8 @@ def _elections(since, until):
             stamp = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").replace(
                 tzinfo=datetime.timezone.utc).timestamp()
             if since <= stamp <= until:
-                found.append((stamp, host, int(line.rsplit("-", 1)[1].split()[0])))
-    return [{"host": host, "ms": ms} for _, host, ms in sorted(found)]
+                found.append((stamp, int(line.rsplit("-", 1)[1].split()[0])))
+    return [ms for _, ms in sorted(found)]
 
 
 def naive(addresses):
@@ -148,20 +148,8 @@ def measure(name, strategy, addresses, rate):
     # Which server led before the roll: the naive roll restarts it last only when it is last in inventory order.
     report["leader_before"] = dict(zip(addresses, HOSTS)).get(leader["server"]) if leader else None
     report["strategy"] = name
-    report["zookeeper_elections_ms"] = [e["ms"] for e in elections]
-    # One election measured in this run: the longest time no server was leader.
-    gaps, last_leader_at, leaderless_since = [], None, None
-    for point in report["leader_timeline"]:
-        if point["leader"] is None and leaderless_since is None:
-            leaderless_since = point["t"]
-        elif point["leader"] is not None and leaderless_since is not None:
-            gaps.append(point["t"] - leaderless_since)
-            leaderless_since = None
-    report["leaderless_s"] = round(max(gaps), 3) if gaps else 0.0
-    # The longest write gap that spans a leaderless interval: what an election cost the client. A longer gap
-    # elsewhere (seen here with ZooKeeper 3.8.0: writes stalling ~3 s with no failure and no election, a few
-    # seconds after a restarted server re-synced, in every kind of roll) is reported as it is in
-    # longest_write_gap_s but is not an election's.
+    report["zookeeper_elections_ms"] = elections
+    # The intervals in which no server was leader; the longest is one election measured in this run.
     intervals, since = [], None
     for point in report["leader_timeline"]:
         if point["leader"] is None and since is None:
@@ -169,6 +157,11 @@ def measure(name, strategy, addresses, rate):
         elif point["leader"] is not None and since is not None:
             intervals.append((since, point["t"]))
             since = None
+    report["leaderless_s"] = round(max(end - begin for begin, end in intervals), 3) if intervals else 0.0
+    # The longest write gap that spans a leaderless interval: what an election cost the client. A longer gap
+    # elsewhere (seen here with ZooKeeper 3.8.0: writes stalling ~3 s with no failure and no election, a few
+    # seconds after a restarted server re-synced, in every kind of roll) is reported as it is in
+    # longest_write_gap_s but is not an election's.
     spans = [g for g in report["longest_write_gaps"]
              if any(g["t"] <= end and g["t"] + g["s"] >= begin for begin, end in intervals)]
     report["election_write_gap_s"] = spans[0]["s"] if spans else None
