@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: zkforge maintainers
+# Apache License 2.0 (see LICENSE)
+"""Filters the zookeeper role decides with. The logic lives in module_utils (validate.py and zookeeper.py),
+where unit tests call it directly; these are the thin names the role's tasks use."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import (
+    ensemble_problems,
+    firewall_rules,
+    host_problems,
+    member_problems,
+    settings_problems,
+    zookeeper_servers,
+)
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import roll_order, roll_survey
+
+
+def zookeeper_problems(settings, servers, host):
+    """Every problem of this host's settings and of its place in the ensemble."""
+    return settings_problems(settings, host) + member_problems(servers, host, settings)
+
+
+def zookeeper_ensemble_problems(servers, settings):
+    """Every problem of the ensemble as a whole (ids, roles, addresses, number of voters)."""
+    return ensemble_problems(servers, settings)
+
+
+def zookeeper_host_problems(settings, state, host):
+    """What this host holds already that the settings would damage (state: zookeeper_host_info's result)."""
+    return host_problems(settings, state, host)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {
+            "zookeeper_servers": zookeeper_servers,
+            "zookeeper_problems": zookeeper_problems,
+            "zookeeper_ensemble_problems": zookeeper_ensemble_problems,
+            "zookeeper_host_problems": zookeeper_host_problems,
+            "zookeeper_firewall_rules": firewall_rules,
+            "zookeeper_roll_order": roll_order,
+            "zookeeper_roll_survey": roll_survey,
+        }

@@ -1,0 +1,190 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: zkforge maintainers
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: zookeeper_host_info
+short_description: Read what a host already holds before the zookeeper role changes it
+version_added: 0.2.0
+description:
+  - Reads, in one call and without changing anything, what the role's preflight needs to know about a host
+    before it creates or changes anything there - the ZooKeeper unit's state and who wrote its unit file, the
+    service account and group if they exist, and the owner, mode and content of the directories the role
+    would use.
+  - The role refuses to take over an existing account, group, unit or non-empty directory that is not this
+    service's (see the role's preflight); this module only reports.
+author: zkforge maintainers (@zkforge)
+extends_documentation_fragment:
+  - zkforge.zookeeper.attributes
+options:
+  service:
+    description: The systemd unit name, without C(.service).
+    type: str
+    required: true
+  user:
+    description: The service account's name.
+    type: str
+    required: true
+  group:
+    description: The service group's name.
+    type: str
+    required: true
+  paths:
+    description: Directories to report on.
+    type: list
+    elements: path
+    default: []
+"""
+
+EXAMPLES = r"""
+- name: What the host holds already
+  zkforge.zookeeper.zookeeper_host_info:
+    service: zookeeper
+    user: zookeeper
+    group: zookeeper
+    paths: [/opt/zookeeper, /etc/zookeeper, /var/lib/zookeeper, /var/log/zookeeper]
+  register: host_state
+"""
+
+RETURN = r"""
+service:
+  description: The unit as systemd knows it.
+  returned: always
+  type: dict
+  contains:
+    active_state:
+      description: systemd's ActiveState (C(inactive) when there is no such unit).
+      type: str
+      sample: active
+    sub_state:
+      description: systemd's SubState.
+      type: str
+      sample: running
+    fragment_path:
+      description: The file that defines the unit, empty when there is none.
+      type: str
+      sample: /etc/systemd/system/zookeeper.service
+    ours:
+      description: The unit file is one this role wrote (it runs ZooKeeper's QuorumPeerMain under the
+        description the role gives it).
+      type: bool
+      sample: true
+account:
+  description: The service account.
+  returned: always
+  type: dict
+  sample: {exists: true, uid: 998, gid: 998, home: /var/lib/zookeeper, shell: /usr/sbin/nologin,
+           comment: Apache ZooKeeper (zkforge.zookeeper)}
+group:
+  description: The service group.
+  returned: always
+  type: dict
+  sample: {exists: true, gid: 998}
+sys_uid_max:
+  description: The highest uid of a system account on this host (SYS_UID_MAX in /etc/login.defs, else 999).
+  returned: always
+  type: int
+  sample: 999
+paths:
+  description: One entry per path asked for. C(marked) says it holds what the role puts in an install root
+    (C(current) or C(.downloads)); C(empty) ignores a file system's C(lost+found).
+  returned: always
+  type: dict
+  sample: {/var/lib/zookeeper: {exists: true, is_dir: true, owner: zookeeper, group: zookeeper, mode: "0750",
+                                empty: false, marked: false}}
+"""
+
+import grp
+import os
+import pwd
+import re
+import stat
+
+from ansible.module_utils.basic import AnsibleModule
+
+UNIT_MARKERS = ("org.apache.zookeeper.server.quorum.QuorumPeerMain", "Description=Apache ZooKeeper server")
+
+
+def _name(lookup, number):
+    try:
+        return lookup(number)[0]
+    except KeyError:
+        return str(number)
+
+
+def _path(path):
+    entry = dict(exists=os.path.lexists(path))
+    if not entry["exists"]:
+        return entry
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        entry.update(is_dir=False, error=str(exc))
+        return entry
+    entry.update(is_dir=stat.S_ISDIR(st.st_mode), owner=_name(pwd.getpwuid, st.st_uid),
+                 group=_name(grp.getgrgid, st.st_gid), mode="%04o" % stat.S_IMODE(st.st_mode))
+    if entry["is_dir"]:
+        names = set(os.listdir(path))
+        entry["empty"] = not (names - {"lost+found"})
+        entry["marked"] = bool(names & {"current", ".downloads"})
+    return entry
+
+
+def _sys_uid_max():
+    try:
+        with open("/etc/login.defs") as defs:
+            for line in defs:
+                match = re.match(r"^\s*SYS_UID_MAX\s+(\d+)", line)
+                if match:
+                    return int(match.group(1))
+    except (IOError, OSError):
+        pass
+    return 999
+
+
+def _service(module, name):
+    unit = name + ".service"
+    rc, out, err = module.run_command(["systemctl", "show", unit, "--property=ActiveState,SubState,FragmentPath"])
+    props = dict(line.split("=", 1) for line in out.splitlines() if "=" in line) if rc == 0 else {}
+    path = props.get("FragmentPath", "")
+    ours = False
+    if path:
+        try:
+            with open(path) as text:
+                content = text.read()
+            ours = all(marker in content for marker in UNIT_MARKERS)
+        except (IOError, OSError):
+            ours = False
+    return dict(active_state=props.get("ActiveState", "inactive"), sub_state=props.get("SubState", "dead"),
+                fragment_path=path, ours=ours)
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(
+        service=dict(type="str", required=True),
+        user=dict(type="str", required=True),
+        group=dict(type="str", required=True),
+        paths=dict(type="list", elements="path", default=[]),
+    ), supports_check_mode=True)
+    params = module.params
+    try:
+        entry = pwd.getpwnam(params["user"])
+        account = dict(exists=True, uid=entry.pw_uid, gid=entry.pw_gid, home=entry.pw_dir, shell=entry.pw_shell,
+                       comment=entry.pw_gecos)
+    except KeyError:
+        account = dict(exists=False)
+    try:
+        group = dict(exists=True, gid=grp.getgrnam(params["group"]).gr_gid)
+    except KeyError:
+        group = dict(exists=False)
+    module.exit_json(changed=False, service=_service(module, params["service"]), account=account, group=group,
+                     sys_uid_max=_sys_uid_max(), paths=dict((p, _path(p)) for p in params["paths"]))
+
+
+if __name__ == "__main__":
+    main()
