@@ -502,16 +502,87 @@ def gate(infos, summary, repair=()):
     """The gate in front of every restart of a running ensemble. Returns (passed, problems).
 
     It passes when the ensemble is healthy. With servers named for repair (addresses as in `infos`), it also
-    passes when every server that is not serving is among them, a leader exists and the serving voters still
-    form a quorum: restarting a server that is already out of the quorum cannot take anything more away from it,
-    and every other server stays protected."""
+    passes when every problem concerns only those servers: each server that is not serving is named, exactly
+    one leader counts every voter as synced except at most the named ones, every unnamed follower is in
+    broadcast state, pending syncs are no more than the named servers that are still syncing, and the serving
+    voters hold a quorum. Restarting a server that is already out of the quorum cannot take anything more away
+    from it, and every other server stays protected."""
     if summary["healthy"]:
         return True, []
+    problems = list(summary["problems"])
     repair = set(repair or ())
-    outside = [i["server"] for i in infos if not i["serving"] and i["server"] not in repair]
-    passed = (bool(repair) and summary["leader"] is not None and not outside
-              and summary["voters_serving"] > summary["voters_configured"] // 2)
-    return passed, list(summary["problems"])
+    if not repair:
+        return False, problems
+    leaders = [i for i in infos if i["mode"] == "leader"]
+    named = [i for i in infos if i["server"] in repair]
+    others = [i for i in infos if i["server"] not in repair]
+    if len(leaders) != 1:
+        return False, problems
+    leader = leaders[0]
+    refusals = []
+    for info in others:
+        if not info["serving"] or info["mode"] in ("standalone", "read-only"):
+            refusals.append("%s is not named in zookeeper_roll_repair_hosts" % describe(info))
+        elif info["mode"] in ("follower", "observer") and info.get("peer_state") is not None \
+                and "broadcast" not in str(info["peer_state"]):
+            refusals.append("%s (not named for repair) is in peer state '%s', not broadcast"
+                            % (info["server"], info["peer_state"]))
+    named_voters = [i for i in named if i is not leader and i["mode"] != "observer"]
+    synced = leader.get("synced_followers")
+    wanted = summary["voters_configured"] - 1 - len(named_voters)
+    if synced is None or synced < wanted:
+        refusals.append("leader %s counts %s synced voting followers; with %s named for repair at least %s must be"
+                        % (leader["server"], synced, len(named_voters), wanted))
+    syncing = [i for i in named if i is not leader and i["serving"]
+               and "broadcast" not in str(i.get("peer_state") or "")]
+    if (leader.get("pending_syncs") or 0) > len(syncing):
+        refusals.append("leader %s has %s pending syncs, more than the servers named for repair that are syncing"
+                        % (leader["server"], leader["pending_syncs"]))
+    if summary["voters_serving"] <= summary["voters_configured"] // 2:
+        refusals.append("only %s of %s voters serve: no quorum"
+                        % (summary["voters_serving"], summary["voters_configured"]))
+    return not refusals, problems + refusals
+
+
+def roll_survey(surveys, servers):
+    """What the roll's survey found. surveys: play host -> zookeeper_pending's result on it; servers: the
+    ensemble as zookeeper_servers() builds it. A rolling restart marks every server, but if any server still
+    carried a marker from a roll that stopped (existed), the roll resumes with those alone.
+
+    Returns resuming (bool), hosts (those waiting, in inventory order), state ([{server, mode}] of every
+    surveyed server) and clients (host -> "host:port")."""
+    resuming = any(result.get("existed") for result in surveys.values())
+    key = "existed" if resuming else "pending"
+    order = [s["host"] for s in servers]
+    hosts = [h for h in order if surveys.get(h, {}).get(key)]
+    hosts += [h for h in surveys if surveys[h].get(key) and h not in order]
+    state = [dict(server=s["client"], mode=surveys[s["host"]]["mode"]) for s in servers
+             if surveys.get(s["host"], {}).get("mode")]
+    clients = dict((s["host"], s["client"]) for s in servers)
+    return dict(resuming=resuming, hosts=hosts, state=state, clients=clients)
+
+
+def roll_order(hosts, done, clients, state, repair=()):
+    """The servers still waiting in a roll, in the order to restart them: servers named for repair first
+    (unless one is the leader), then observers, followers and servers in any other state, the leader last.
+
+    hosts: the inventory hosts that wait; done: those this roll restarted already; clients: host -> "host:port"
+    of its client port; state: the ensemble's last answer ([{server, mode}]); repair: host names."""
+    modes = dict((server_key(i["server"]), i.get("mode")) for i in state or [])
+    waiting = []
+    for host in hosts:
+        if host in done:
+            continue
+        address = clients[host]
+        waiting.append(dict(host=host, address=address, mode=modes.get(server_key(address)) or "unknown"))
+
+    def rank(item):
+        if item["mode"] == "leader":
+            return 3
+        if item["host"] in repair:
+            return 0
+        return 1 if item["mode"] == "observer" else 2
+    return sorted(waiting, key=rank)
 
 
 def describe(info):
@@ -541,12 +612,14 @@ def _condition_met(condition, infos, targets, expected_voters):
     return not reasons, reasons, summary
 
 
-def wait_until(condition, servers, targets, params, timeout, interval, expected_voters=None):
+def wait_until(condition, servers, targets, params, timeout, interval, expected_voters=None, watch=None):
     """Poll `servers` until `condition` (serving | synced | healthy | stopped) holds for `targets`, or `timeout`
     seconds pass. serving and stopped need 'srvr' alone; synced and healthy need every server's details.
+    `watch`, when given, is asked at every poll that does not meet the condition (its check() returns why the
+    awaited server can no longer come, e.g. its JVM exited): the wait then ends at once with `gave_up` set.
 
-    Returns a dict: met, elapsed, polls, servers (the last answers), ensemble (synced and healthy only) and
-    reasons (why the condition did not hold at the last poll)."""
+    Returns a dict: met, elapsed, polls, servers (the last answers), ensemble (synced and healthy only),
+    reasons (why the condition did not hold at the last poll) and gave_up (None, or why the wait ended early)."""
     details = condition in ("synced", "healthy")
     start = time.monotonic()
     polls = 0
@@ -555,8 +628,9 @@ def wait_until(condition, servers, targets, params, timeout, interval, expected_
         polls += 1
         met, reasons, summary = _condition_met(condition, infos, targets, expected_voters)
         elapsed = round(time.monotonic() - start, 3)
-        if met or elapsed >= timeout:
-            result = dict(met=met, elapsed=elapsed, polls=polls, servers=infos, reasons=reasons)
+        gave_up = None if met or watch is None else watch.check()
+        if met or gave_up or elapsed >= timeout:
+            result = dict(met=met, elapsed=elapsed, polls=polls, servers=infos, reasons=reasons, gave_up=gave_up)
             if summary is not None:
                 result["ensemble"] = summary
             return result
