@@ -19,7 +19,9 @@ description:
     - points O(release_link) at the release to run (O(release), or the first line of O(pending_marker)), if any;
     - starts the unit;
     - waits until the leader counts this server as synced (C(synced) of M(zkforge.zookeeper.zookeeper_wait)),
-      then until the whole ensemble is healthy;
+      then until the whole ensemble is healthy; if meanwhile the unit's process exits or systemd restarts it,
+      the step fails at once with the unit's state, exit status and last journal lines (a server that is only
+      slow still gets O(timeout));
     - removes O(pending_marker).
   - With O(pending_marker) set and absent, nothing is pending for this server and the module does nothing, so
     re-running a roll that stopped half way restarts only the servers not done yet.
@@ -100,6 +102,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unit:
+  description: Why the unit stopped running after its start, when that failed the step.
+  returned: when the server's process exited or was restarted by systemd while the step waited for it
+  type: str
+  sample: "the unit is crash-looping: its process exited with status 1, systemd restarted it 1 time since it was started"
 restarted:
   description: Whether the server was restarted (false when nothing was pending, or deferred).
   returned: always
@@ -157,6 +164,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import
     server_key,
     wait_until,
 )
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.systemd import UnitWatch
 
 
 def _read_marker(path):
@@ -203,12 +211,18 @@ class Step(object):
             why = (err or out).strip()
             self.fail("systemctl %s %s failed (rc %s): %s" % (action, self.params["service"], rc, why))
 
-    def wait(self, condition, timeout):
+    def wait(self, condition, timeout, watch=None):
         waited = wait_until(condition, self.servers, [self.server], self.params, timeout, self.params["interval"],
-                            expected_voters=self.params["expected_voters"])
+                            expected_voters=self.params["expected_voters"], watch=watch)
         self.result.update(servers=_compact(waited["servers"]))
         if "ensemble" in waited:
             self.result["ensemble"] = waited["ensemble"]
+        if waited["gave_up"]:
+            self.result["unit"] = watch.failure
+            self.fail("%s %ss after its start, so the roll stops here. It stays marked for a restart (%s); fix the"
+                      " cause and run the same playbook again. %s"
+                      % (condition == "synced" and "did not come back" or "failed", waited["elapsed"],
+                         self.params["pending_marker"], watch.describe()))
         if not waited["met"]:
             self.fail("not %s %ss after its restart: %s. Last seen: %s. It stays marked for a restart (%s)."
                       % (condition, self.params["timeout"], "; ".join(waited["reasons"]),
@@ -258,7 +272,7 @@ class Step(object):
             _switch_link(link, release)
         self.systemctl("start")
         timings["started"] = self.since_start()
-        waited = self.wait("synced", params["timeout"])
+        waited = self.wait("synced", params["timeout"], watch=UnitWatch(self.module, params["service"]))
         timings["synced"] = self.since_start()
         if not waited["ensemble"]["healthy"]:  # usually it is, in the same answer
             self.wait("healthy", max(params["timeout"] - (timings["synced"] - timings["started"]), params["interval"]))

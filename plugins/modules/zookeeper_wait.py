@@ -48,6 +48,14 @@ options:
     description: Seconds between two polls.
     type: float
     default: 0.25
+  service:
+    description:
+      - A systemd unit on the host the module runs on (without C(.service)) that runs the awaited server, watched
+        at every poll. When its process exits, or systemd restarts it, the wait fails at once with the unit's
+        state, exit status and last journal lines, instead of after O(timeout). A server that is only slow still
+        gets the whole O(timeout).
+    type: str
+    version_added: 0.2.0
 """
 
 EXAMPLES = r"""
@@ -69,6 +77,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unit:
+  description: Why the watched O(service) stopped running, when that ended the wait.
+  returned: when O(service) was set and its process exited during the wait
+  type: str
+  sample: "the unit is crash-looping: its process exited with status 1, systemd restarted it 1 time since it was started"
 elapsed:
   description: Seconds waited.
   returned: always
@@ -105,6 +118,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import
     server_key,
     wait_until,
 )
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.systemd import UnitWatch
 
 
 def main():
@@ -115,6 +129,7 @@ def main():
         expected_voters=dict(type="int"),
         timeout=dict(type="float", default=120.0),
         interval=dict(type="float", default=0.25),
+        service=dict(type="str"),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -124,11 +139,16 @@ def main():
     unknown = [t for t in targets if t not in servers]
     if unknown:
         module.fail_json(msg="target %s is not among servers %s" % (", ".join(unknown), ", ".join(servers)))
+    watch = UnitWatch(module, params["service"]) if params["service"] else None
     waited = wait_until(condition, servers, targets, params, params["timeout"], params["interval"],
-                        expected_voters=params["expected_voters"])
+                        expected_voters=params["expected_voters"], watch=watch)
     result = dict(changed=False, elapsed=waited["elapsed"], polls=waited["polls"], servers=waited["servers"])
     if "ensemble" in waited:
         result["ensemble"] = waited["ensemble"]
+    if waited["gave_up"]:
+        result["unit"] = watch.failure
+        module.fail_json(msg="Gave up after %ss waiting for %s to be %s: %s"
+                         % (waited["elapsed"], ", ".join(targets), condition, watch.describe()), **result)
     if not waited["met"]:
         module.fail_json(
             msg="Timed out after %ss waiting for %s to be %s. Not met: %s. Last seen: %s"
