@@ -12,6 +12,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import 
     ensemble_problems,
     firewall_rules,
     host_problems,
+    java_problems,
     member_problems,
     settings_problems,
     zookeeper_servers,
@@ -24,9 +25,9 @@ def zookeeper_problems(settings, servers, host):
     return settings_problems(settings, host) + member_problems(servers, host, settings)
 
 
-def zookeeper_ensemble_problems(servers, settings):
+def zookeeper_ensemble_problems(servers, settings, firewall=True):
     """Every problem of the ensemble as a whole (ids, roles, addresses, number of voters)."""
-    return ensemble_problems(servers, settings)
+    return ensemble_problems(servers, settings, firewall)
 
 
 def zookeeper_host_problems(settings, state, host):
@@ -42,6 +43,7 @@ class FilterModule(object):
             "zookeeper_ensemble_problems": zookeeper_ensemble_problems,
             "zookeeper_host_problems": zookeeper_host_problems,
             "zookeeper_firewall_rules": firewall_rules,
+            "zookeeper_java_problems": java_problems,
             "zookeeper_roll_order": roll_order,
             "zookeeper_roll_survey": roll_survey,
         }

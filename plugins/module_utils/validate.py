@@ -225,7 +225,7 @@ def _check_extra_config(problems, extra):
             problems.add("a key of zookeeper_extra_config", key, "a zoo.cfg key: letters, digits and . _ - (no"
                                                                  " spaces, '=' or line breaks)")
             continue
-        if key in MANAGED_KEYS or any(p.match(key) for p, _ in MANAGED_KEY_PATTERNS):
+        if key in MANAGED_KEYS or any(pattern.match(key) for pattern, label in MANAGED_KEY_PATTERNS):
             managed.append(key)
             continue
         if isinstance(value, (dict, list, tuple)) or value is None:
@@ -234,7 +234,7 @@ def _check_extra_config(problems, extra):
                                          or value == ""):
             problems.add(shown, value, "a value on one line, without control characters or surrounding spaces")
     if managed:
-        families = sorted(set(label for _, label in MANAGED_KEY_PATTERNS if label))
+        families = sorted(set(label for pattern, label in MANAGED_KEY_PATTERNS if label))
         others = [p.pattern.strip("^$()") for p, label in MANAGED_KEY_PATTERNS if not label]
         problems.say("zookeeper_extra_config sets %s, which the role manages itself. Use the role's variables"
                      " (zookeeper_tick_time, zookeeper_client_port, ...) or the inventory (zookeeper_id,"
@@ -412,9 +412,10 @@ def member_problems(servers, host, settings):
     return p.items
 
 
-def ensemble_problems(servers, settings):
+def ensemble_problems(servers, settings, firewall=True):
     """What is wrong with the ensemble as a whole: every member's id, role and addresses, duplicates, the
-    number of voters. `servers` as zookeeper_servers() builds them; problems name the member they concern."""
+    number of voters. `servers` as zookeeper_servers() builds them; problems name the member they concern.
+    firewall: whether this play may write firewall rules (it needs every member's firewall address then)."""
     group = settings.get("zookeeper_ensemble_group")
     problems = []
     if not servers:
@@ -437,7 +438,7 @@ def ensemble_problems(servers, settings):
             p.add("zookeeper_server_address", server["address"], "a host name or IP address (no spaces, no port)")
         else:
             by_address.setdefault(str(server["address"]).lower(), []).append(server["host"])
-        if settings.get("zookeeper_firewall_backend") not in (None, "none"):
+        if firewall and settings.get("zookeeper_firewall_backend") not in (None, "none"):
             fw = server.get("firewall_address")
             if not isinstance(fw, str) or not is_source(fw) or fw == "any":
                 p.add("zookeeper_firewall_address", fw, "the IP address this member's traffic comes from, as the"
@@ -581,3 +582,23 @@ def firewall_rules(servers, host, settings):
     if s["zookeeper_metrics_enabled"]:
         allow(s["zookeeper_metrics_port"], s["zookeeper_firewall_metrics_sources"])
     return rules
+
+
+def java_problems(settings, host):
+    """The java role's variables: java_install a boolean, java_home a plain absolute path (required when Java is
+    not installed by the role), java_package a package name, java_min_version a Java feature release."""
+    p = Problems(host)
+    s = settings
+    if not is_bool(s.get("java_install")):
+        p.add("java_install", s.get("java_install"), "true or false (a YAML boolean)")
+    home = s.get("java_home")
+    if home not in ("", None):
+        _check_path(p, "java_home", home)
+    elif s.get("java_install") is False:
+        p.add("java_home", home, "the absolute path of an existing JVM when java_install is false")
+    package = s.get("java_package")
+    if not isinstance(package, str) or (package and not re.match(r"^[a-z0-9][a-z0-9+.-]+$", package)):
+        p.add("java_package", package, "empty (the distribution's default) or one package name, e.g."
+                                       " openjdk-17-jre-headless")
+    _int_in(p, "java_min_version", s.get("java_min_version"), 8, 99)
+    return p.items

@@ -275,3 +275,23 @@ def test_firewall_rules_follow_the_members():
                      [2888, "192.0.2.3"], [3888, "192.0.2.2"], [3888, "192.0.2.3"], [7000, "192.0.2.50"]]
     # A member that leaves the inventory leaves the rules (the role removes what it recorded and no longer wants).
     assert [2888, "192.0.2.3"] not in v.firewall_rules(_servers({}, {}), "zk1", settings)
+
+
+JAVA = {"java_install": True, "java_home": "", "java_package": "", "java_min_version": 11}
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("java_install", "no", "true or false"),
+    ("java_home", "/usr/lib/jvm/jdk 17", "plain absolute path"),
+    ("java_package", "openjdk-17-jre-headless; reboot", "one package name"),
+    ("java_min_version", 7, "8 to 99"),
+])
+def test_java_role_values(name, value, expected):
+    problems = v.java_problems(dict(JAVA, **{name: value}), "zk1")
+    assert len(problems) == 1 and name in problems[0] and expected in problems[0], problems
+
+
+def test_java_home_needed_without_install():
+    assert "java_home is ''" in v.java_problems(dict(JAVA, java_install=False), "zk1")[0]
+    assert v.java_problems(dict(JAVA, java_install=False, java_home="/opt/jdk-17"), "zk1") == []
+    assert v.java_problems(JAVA, "zk1") == []
