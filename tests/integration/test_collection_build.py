@@ -39,8 +39,12 @@ def test_build_install_and_run_by_fqcn(tmp_path):
     names = tarfile.open(tarball).getnames()
     assert "roles/zookeeper/tasks/main.yml" in names
     assert "plugins/modules/zookeeper_wait.py" in names
-    for unwanted in ("tests/", "molecule/", "collections/", ".venv/", ".ci/"):
+    assert "LICENSE" in names
+    for unwanted in ("tests/", "molecule/", "collections/", ".venv/", ".ci/", "build/", ".pytest_cache/",
+                     "inventories/sandbox/", "benchmarks/"):
         assert not any(n.startswith(unwanted) for n in names), unwanted
+    for unwanted in ("ansible.cfg", ".ansible-lint", "Makefile"):
+        assert unwanted not in names, unwanted
 
     # Away from this checkout: its ansible.cfg would make the checkout itself the installed collection.
     work = tmp_path / "elsewhere"
