@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install everything the tests need on a fresh machine: the Python venv (.venv, from PyPI), the Debian test
-# images (debootstrap + docker import) and the ZooKeeper release fixtures (Debian's builds repackaged). Each
-# step is cached and skipped when already done.
+# Install everything the tests need on a fresh machine: the Python venvs (.venv and .venv-galaxy, from PyPI),
+# the Debian test images (debootstrap + docker import) and the ZooKeeper release fixtures (Debian's builds
+# repackaged). Each step is cached and skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ZKFORGE_CACHE=${ZKFORGE_CACHE:-$HOME/.cache/zkforge}
@@ -12,6 +12,15 @@ if [ ! -e "$stamp" ]; then
   python3 -m venv .venv
   .venv/bin/pip install -q --upgrade pip
   .venv/bin/pip install -q -r requirements-dev.txt
+  touch "$stamp"
+fi
+
+stamp=.venv-galaxy/.requirements-$(sha256sum requirements-galaxy.txt | cut -c1-12)
+if [ ! -e "$stamp" ]; then
+  rm -rf .venv-galaxy
+  python3 -m venv .venv-galaxy
+  .venv-galaxy/bin/pip install -q --upgrade pip
+  .venv-galaxy/bin/pip install -q -r requirements-galaxy.txt
   touch "$stamp"
 fi
 

@@ -1,0 +1,34 @@
+"""Galaxy's importer (galaxy-importer, from PyPI, in its own venv .venv-galaxy) on the built tarball, as Galaxy
+runs it on every upload: ansible-doc and ansible-lint steps on, ansible-test off (it needs containers). Any
+error or warning it prints fails the test."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV = ROOT / ".venv-galaxy/bin"
+CONFIG = """[galaxy-importer]
+run_ansible_test = False
+run_ansible_lint = True
+run_ansible_doc = True
+check_changelog = True
+"""
+
+
+def test_galaxy_importer_accepts_the_tarball(tmp_path):
+    subprocess.run([str(Path(sys.executable).parent / "ansible-galaxy"), "collection", "build", "--output-path",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    tarball = next(tmp_path.glob("zkforge-zookeeper-*.tar.gz"))
+    (tmp_path / "galaxy-importer.cfg").write_text(CONFIG)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env.update(GALAXY_IMPORTER_CONFIG=str(tmp_path / "galaxy-importer.cfg"), PATH=f"{VENV}:{env['PATH']}",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"), ANSIBLE_NOCOLOR="1")
+    proc = subprocess.run([str(VENV / "python"), "-m", "galaxy_importer.main", tarball.name], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    output = proc.stdout + proc.stderr
+    print(output[-3000:])
+    assert proc.returncode == 0, output[-6000:]
+    assert "Importer processing completed successfully" in output, output[-6000:]
+    complaints = [line for line in output.splitlines() if "ERROR" in line or "WARNING" in line]
+    assert complaints == [], "\n".join(complaints)
