@@ -25,3 +25,11 @@ def test_every_role_has_the_same_shape():
         for part in ("defaults/main.yml", "vars/main.yml", "tasks/main.yml", "tasks/preflight.yml",
                      "tasks/install.yml", "handlers/main.yml", "meta/main.yml"):
             assert (role / part).is_file(), f"{role.name}: {part}"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+def test_every_option_is_described_in_a_sentence(role):
+    options = yaml.safe_load((role / "meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+    for key, spec in options.items():
+        text = " ".join(spec["description"]) if isinstance(spec["description"], list) else str(spec["description"])
+        assert text.strip() != key and len(text.split()) >= 4, f"{key}: '{text}' is not a description"
