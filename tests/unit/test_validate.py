@@ -70,8 +70,9 @@ CASES = [
      ["zkB", "zookeeper_data_log_dir is 'txlog'"]),
     ("version not X.Y.Z", THREE, {"zookeeper_version": "3.9"}, ["zkA", "zookeeper_version is '3.9'", "X.Y.Z"]),
     ("malformed sha512", THREE, {"zookeeper_sha512": "abc123"}, ["zkA", "zookeeper_sha512 is 'abc123'", "128 hex digits"]),
+    # Choices are the argument spec's (meta/argument_specs.yml, entry point validate), checked first.
     ("unknown firewall backend", THREE, {"zookeeper_firewall_backend": "iptables"},
-     ["zkA", "zookeeper_firewall_backend is 'iptables'"]),
+     ["zookeeper_firewall_backend must be one of", "iptables"]),
     ("4lw whitelist without srvr", THREE, {"zookeeper_4lw_whitelist": ["mntr"]}, ["zkA", "zookeeper_4lw_whitelist"]),
     ("4lw whitelist star", THREE, {"zookeeper_4lw_whitelist": ["srvr", "*"]}, ["zkA", "not '*'"]),
     ("group not in inventory", THREE, {"zookeeper_ensemble_group": "zk_servers"},
@@ -80,9 +81,9 @@ CASES = [
     ("several ensemble problems", _with(zkA={"zookeeper_id": 0}, zkB={"zookeeper_id": 3},
                                         zkC={"zookeeper_role": "witness"}), {},
      ["zkA: zookeeper_id is 0", "zkC: zookeeper_role is 'witness'", "id 3 is set on zkB and zkC"]),
-    ("several host problems", THREE, {"zookeeper_version": "latest", "zookeeper_firewall_backend": "nft",
+    ("several host problems", THREE, {"zookeeper_version": "latest", "zookeeper_heap_size": "lots",
                                       "zookeeper_log_dir": "logs", "zookeeper_quorum_port": 0},
-     ["zkA: zookeeper_version is 'latest'", "zkA: zookeeper_firewall_backend is 'nft'",
+     ["zkA: zookeeper_version is 'latest'", "zkA: zookeeper_heap_size is 'lots'",
       "zkA: zookeeper_log_dir is 'logs'", "zkA: zookeeper_quorum_port is 0"]),
 ]
 
