@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: zookeeper_host_info
 short_description: Read what a host already holds before the zookeeper role changes it
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads, in one call and without changing anything, what the role's preflight needs to know about a host
     before it creates or changes anything there - the ZooKeeper unit's state and who wrote its unit file, the

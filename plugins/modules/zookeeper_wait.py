@@ -55,7 +55,7 @@ options:
         state, exit status and last journal lines, instead of after O(timeout). A server that is only slow still
         gets the whole O(timeout).
     type: str
-    version_added: 0.2.0
+    version_added: 0.1.0
 """
 
 EXAMPLES = r"""
