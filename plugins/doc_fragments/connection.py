@@ -25,8 +25,9 @@ options:
   method:
     description:
       - How to ask. C(admin) - the AdminServer's JSON commands over HTTP(S) (O(admin_port)). C(fourlw) - the
-        four-letter words C(srvr), C(mntr) and C(conf) on the client port. C(auto) - the AdminServer when it
-        answers, else the four-letter words.
+        four-letter words C(srvr), C(mntr) and C(conf) on the client port. C(auto) - the four-letter words first
+        (one cheap connection each), and the AdminServer only for what they could not tell (a word missing from
+        the whitelist); an AdminServer that did not answer once is not asked again in the same module run.
       - Waiting for C(serving) or C(stopped) always uses C(srvr) alone, the cheapest question.
     type: str
     choices: [auto, admin, fourlw]

@@ -77,8 +77,9 @@ release:
   sample: apache-zookeeper-3.9.3-bin
 mode:
   description:
-    - The server's mode (leader, follower, observer, standalone, read-only), C(unknown) when it is up but not
-      serving, C(unreachable) when it does not answer.
+    - The server's mode (leader, follower, observer, standalone, read-only), C(not_serving) when it answers but
+      does not serve requests (electing a leader, syncing), C(unreachable) when it does not answer, C(unknown)
+      when its answer could not be read.
   returned: when O(server) is set
   type: str
   sample: follower
