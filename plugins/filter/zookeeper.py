@@ -17,6 +17,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import 
     settings_problems,
     zookeeper_servers,
 )
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import roll_order, roll_survey
 
 
@@ -46,4 +47,5 @@ class FilterModule(object):
             "zookeeper_java_problems": java_problems,
             "zookeeper_roll_order": roll_order,
             "zookeeper_roll_survey": roll_survey,
+            "zookeeper_status_table": status_table,
         }
