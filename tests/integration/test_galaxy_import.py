@@ -1,6 +1,6 @@
-"""Galaxy's importer (galaxy-importer, from PyPI, in its own venv .venv-galaxy) on the built tarball, as Galaxy
-runs it on every upload: ansible-doc and ansible-lint steps on, ansible-test off (it needs containers). Any
-error or warning it prints fails the test."""
+"""Galaxy's importer and the antsibull linters, from PyPI in their own venv (.venv-galaxy). The importer runs on the
+built tarball as Galaxy runs it on every upload: ansible-doc and ansible-lint steps on, ansible-test off (it needs
+containers). Any error or warning it prints fails the test."""
 import os
 import subprocess
 import sys
@@ -32,3 +32,18 @@ def test_galaxy_importer_accepts_the_tarball(tmp_path):
     assert "Importer processing completed successfully" in output, output[-6000:]
     complaints = [line for line in output.splitlines() if "ERROR" in line or "WARNING" in line]
     assert complaints == [], "\n".join(complaints)
+
+
+def test_antsibull_docs_lint_clean():
+    """Plugin and role docs as the Ansible documentation site renders them (markup, schema, references)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    site_packages = next((ROOT / ".venv/lib").glob("python3*/site-packages"))  # the dependencies, from `ansible`
+    env.update(PATH=f"{VENV}:{env['PATH']}", ANSIBLE_COLLECTIONS_PATH=f"{ROOT / 'collections'}:{site_packages}")
+    proc = subprocess.run([str(VENV / "antsibull-docs"), "lint-collection-docs", "--plugin-docs", "."], cwd=ROOT,
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout[-6000:] + proc.stderr[-3000:]
+
+
+def test_antsibull_changelog_lint_clean():
+    proc = subprocess.run([str(VENV / "antsibull-changelog"), "lint"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
