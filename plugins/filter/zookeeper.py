@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import (
     ensemble_problems,
     firewall_rules,
@@ -23,7 +25,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import
 
 def zookeeper_problems(settings, servers, host):
     """Every problem of this host's settings and of its place in the ensemble."""
-    return settings_problems(settings, host) + member_problems(servers, host, settings)
+    return settings_problems(settings, host, os.path.isfile) + member_problems(servers, host, settings)
 
 
 def zookeeper_ensemble_problems(servers, settings, firewall=True):

@@ -256,8 +256,10 @@ def _check_sources(problems, name, value, allow_any=True):
         problems.add(name, value, "either ['any'] or a list of addresses and networks, not both")
 
 
-def settings_problems(settings, host):
-    """Everything wrong with one host's settings (the role's public variables as they apply to that host)."""
+def settings_problems(settings, host, controller_file=None):
+    """Everything wrong with one host's settings (the role's public variables as they apply to that host).
+    controller_file: a function telling whether a path is a file on the controller (zookeeper_local_tarball and
+    its .sha512 are copied from there); None skips that check."""
     p = Problems(host)
     s = settings
 
@@ -274,6 +276,12 @@ def settings_problems(settings, host):
     tarball = s.get("zookeeper_local_tarball")
     if not isinstance(tarball, str) or (tarball and not (tarball.startswith("/") and _SAFE_PATH.match(tarball))):
         p.add("zookeeper_local_tarball", tarball, "empty, or the absolute path of the tarball on the controller")
+    elif tarball and controller_file is not None:
+        missing = [f for f in (tarball, tarball + ".sha512") if not controller_file(f)
+                   and not (f.endswith(".sha512") and s.get("zookeeper_sha512"))]
+        if missing:
+            p.add("zookeeper_local_tarball", tarball, "a tarball on the controller with its .sha512 beside it (or"
+                                                      " zookeeper_sha512 set); not found: %s" % ", ".join(missing))
     mirror = s.get("zookeeper_mirror")
     if not tarball and (not isinstance(mirror, str) or not _URL.match(mirror)):
         p.add("zookeeper_mirror", mirror, "an http://, https:// or file:// URL without spaces or quotes (or set"

@@ -295,3 +295,14 @@ def test_java_home_needed_without_install():
     assert "java_home is ''" in v.java_problems(dict(JAVA, java_install=False), "zk1")[0]
     assert v.java_problems(dict(JAVA, java_install=False, java_home="/opt/jdk-17"), "zk1") == []
     assert v.java_problems(JAVA, "zk1") == []
+
+
+def test_local_tarball_must_be_on_the_controller(tmp_path):
+    tarball = tmp_path / "apache-zookeeper-3.9.3-bin.tar.gz"
+    settings = _settings(zookeeper_local_tarball=str(tarball))
+    problems = v.settings_problems(settings, "zk1", lambda path: Path(path).is_file())
+    assert len(problems) == 1 and "not found: %s, %s.sha512" % (tarball, tarball) in problems[0]
+    tarball.write_bytes(b"x")
+    assert "not found: %s.sha512" % tarball in v.settings_problems(settings, "zk1", lambda p: Path(p).is_file())[0]
+    settings["zookeeper_sha512"] = "a" * 128
+    assert v.settings_problems(settings, "zk1", lambda path: Path(path).is_file()) == []
