@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk
 from conftest import closed_port
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"  # tests/unit/fixtures
 
 
 def _fixture(name):

@@ -11,7 +11,7 @@ import pytest
 from conftest import closed_port
 from test_server_info import FIXTURES, _FourLetterServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def _pending(tmp_path, *args, check=False):
