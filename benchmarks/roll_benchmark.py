@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "collections"))
-from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk  # noqa: E402
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import client, ensemble  # noqa: E402
 
 HOSTS = ["zk-sandbox-1", "zk-sandbox-2", "zk-sandbox-3"]
 BIN = Path(sys.executable).parent
@@ -38,8 +38,8 @@ def _ip(container):
 
 
 def _ensemble(addresses):
-    infos = [zk.server_info(a, {"connect_timeout": 1, "method": "fourlw"}) for a in addresses]
-    return infos, zk.ensemble_summary(infos, expected_voters=len(addresses))
+    infos = [client.server_info(a, {"connect_timeout": 1, "method": "fourlw"}) for a in addresses]
+    return infos, ensemble.ensemble_summary(infos, expected_voters=len(addresses))
 
 
 def _wait_healthy(addresses, timeout=180):
@@ -112,7 +112,7 @@ def bare(addresses):
         while time.time() < deadline:
             infos, summary = _ensemble(addresses)
             target = next(i for i in infos if i["server"] == server)
-            ok, _ = zk.synced(target, infos, summary)
+            ok, _ = ensemble.synced(target, infos, summary)
             if ok and summary["healthy"]:
                 break
             time.sleep(0.1)

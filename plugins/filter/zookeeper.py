@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: zkforge maintainers
 # Apache License 2.0 (see LICENSE)
-"""Filters the zookeeper role decides with. The logic lives in module_utils (validate.py and zookeeper.py),
+"""Filters the zookeeper role decides with. The logic lives in module_utils (validate.py, ensemble.py, report.py),
 where unit tests call it directly; these are the thin names the role's tasks use."""
 
 from __future__ import absolute_import, division, print_function
@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import os
 
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import roll_order, roll_survey
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import (
     ensemble_problems,
     firewall_rules,
@@ -19,8 +21,6 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import 
     settings_problems,
     zookeeper_servers,
 )
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import roll_order, roll_survey
 
 
 def zookeeper_problems(settings, servers, host):

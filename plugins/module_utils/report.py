@@ -21,7 +21,7 @@ def _synced(info, summary):
     state = info.get("peer_state")
     if state is None:
         return "-" if not info.get("serving") else "?"
-    return "yes" if "broadcast" in str(state) else str(state).split(" - ")[-1]
+    return "yes" if "broadcast" in str(state) else str(state).rsplit(" - ", maxsplit=1)[-1]
 
 
 def status_rows(info_result, servers):
@@ -60,8 +60,8 @@ def status_table(info_result, servers):
     summary = info_result.get("ensemble") or {}
     if summary.get("healthy"):
         leader = (summary.get("leader") or {}).get("server", "?")
-        verdict = "HEALTHY: leader %s, %s of %s voters serving" % (leader, summary.get("voters_serving"),
-                                                                    summary.get("voters_configured"))
+        verdict = "HEALTHY: leader %s, %s of %s voters serving" % (
+            leader, summary.get("voters_serving"), summary.get("voters_configured"))
     else:
         verdict = "NOT HEALTHY: " + "; ".join(summary.get("problems") or ["no answer"])
     lines.append(verdict)

@@ -233,13 +233,9 @@ ensemble:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import (
-    CONNECTION_ARGUMENT_SPEC,
-    ensemble_summary,
-    gate,
-    server_info,
-    server_key,
-)
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import CONNECTION_ARGUMENT_SPEC, server_info
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import ensemble_summary, gate
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import server_key
 
 
 def main():

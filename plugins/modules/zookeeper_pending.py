@@ -85,21 +85,11 @@ mode:
   sample: follower
 """
 
-import errno
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import server_info
-
-
-def _read(path):
-    try:
-        with open(path) as marker:
-            return True, marker.readline().strip()
-    except (IOError, OSError) as exc:
-        if exc.errno == errno.ENOENT:
-            return False, None
-        raise
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import server_info
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.marker import read_marker
 
 
 def main():
@@ -114,7 +104,7 @@ def main():
     )
     path, state = module.params["path"], module.params["state"]
     try:
-        existed, release = _read(path)
+        existed, release = read_marker(path)
     except (IOError, OSError) as exc:
         module.fail_json(msg="cannot read the pending-restart marker %s: %s" % (path, exc))
     pending = {"query": existed, "present": True, "absent": False}[state]

@@ -150,31 +150,19 @@ ensemble:
   type: dict
 """
 
-import errno
 import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import (
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import (
     CONNECTION_ARGUMENT_SPEC,
-    describe,
-    ensemble_summary,
-    gate,
     server_info,
-    server_key,
     wait_until,
 )
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import describe, ensemble_summary, gate
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.marker import read_marker
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import server_key
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.systemd import UnitWatch
-
-
-def _read_marker(path):
-    try:
-        with open(path) as marker:
-            return True, marker.readline().strip()
-    except (IOError, OSError) as exc:
-        if exc.errno == errno.ENOENT:
-            return False, None
-        raise
 
 
 def _compact(infos):
@@ -236,7 +224,7 @@ class Step(object):
 
         release = params["release"]
         if params["pending_marker"]:
-            pending, marked = _read_marker(params["pending_marker"])
+            pending, marked = read_marker(params["pending_marker"])
             if not pending:
                 self.module.exit_json(msg="%s: no restart pending" % self.server, **self.result)
             release = release or marked

@@ -112,12 +112,9 @@ ensemble:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.zookeeper import (
-    CONNECTION_ARGUMENT_SPEC,
-    describe,
-    server_key,
-    wait_until,
-)
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import CONNECTION_ARGUMENT_SPEC, wait_until
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import describe
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import server_key
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.systemd import UnitWatch
 
 

@@ -25,17 +25,17 @@ from kazoo.retry import KazooRetry
 
 # The collection's own four-letter-word client and srvr parser (collections/ is a symlinked collection tree).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "collections"))
-from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk  # noqa: E402
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import client, parsers  # noqa: E402
 
 MAX_SECONDS = 1800  # a run never lasts longer than this, whatever happens
 
 
 def _srvr(server, timeout=0.5):
     """(mode, epoch) from one server's answer to 'srvr'; the epoch is the high 32 bits of its zxid."""
-    host, port = zk.split_server(server)
+    host, port = parsers.split_server(server)
     try:
-        parsed = zk.parse_srvr(zk.four_letter_word(host, port, "srvr", timeout))
-    except zk.ZooKeeperError:
+        parsed = parsers.parse_srvr(client.four_letter_word(host, port, "srvr", timeout))
+    except client.ZooKeeperError:
         return "unreachable", None
     except ValueError:
         return "not_serving", None

@@ -2,7 +2,7 @@
 degraded only by servers named for repair while the rest keep a quorum."""
 import pytest
 
-from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import ensemble
 
 
 def _server(name, mode, **leader):
@@ -59,8 +59,8 @@ CASES = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_gate(name):
     infos, repair, passes = CASES[name]
-    summary = zk.ensemble_summary(infos, expected_voters=len(infos))
-    passed, problems = zk.gate(infos, summary, repair)
+    summary = ensemble.ensemble_summary(infos, expected_voters=len(infos))
+    passed, problems = ensemble.gate(infos, summary, repair)
     assert passed is passes, (summary, problems)
     assert (problems == []) is summary["healthy"]
 
@@ -94,7 +94,7 @@ ORDER = {
 @pytest.mark.parametrize("name", sorted(ORDER))
 def test_roll_order(name):
     state, repair, done, expected = ORDER[name]
-    order = zk.roll_order(["zk1", "zk2", "zk3"] + (["zk4"] if len(state) == 4 else []), done, CLIENTS, state, repair)
+    order = ensemble.roll_order(["zk1", "zk2", "zk3"] + (["zk4"] if len(state) == 4 else []), done, CLIENTS, state, repair)
     assert [w["host"] for w in order] == expected
     assert all(w["address"] == CLIENTS[w["host"]] for w in order)
 
@@ -104,8 +104,8 @@ def test_roll_survey_resumes_with_servers_marked_before():
     surveys = {"zk1": {"existed": False, "pending": True, "mode": "leader"},
                "zk2": {"existed": True, "pending": True, "mode": "follower"},
                "zk3": {"existed": False, "pending": True}}
-    roll = zk.roll_survey(surveys, servers)
+    roll = ensemble.roll_survey(surveys, servers)
     assert roll["resuming"] and roll["hosts"] == ["zk2"]
     assert roll["state"] == [{"server": "zk1:2181", "mode": "leader"}, {"server": "zk2:2181", "mode": "follower"}]
     surveys["zk2"]["existed"] = False
-    assert zk.roll_survey(surveys, servers)["hosts"] == ["zk1", "zk2", "zk3"]
+    assert ensemble.roll_survey(surveys, servers)["hosts"] == ["zk1", "zk2", "zk3"]

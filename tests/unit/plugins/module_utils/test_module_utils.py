@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import client, parsers
 from conftest import closed_port
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"  # tests/unit/fixtures
@@ -21,7 +21,7 @@ def _fixture(name):
     ("srvr-3.8.0-follower.txt", "follower", "3.8.0", None, 1, None),
 ])
 def test_parse_srvr_real_output(name, mode, version, zxid_hex, epoch, znodes):
-    result = zk.parse_srvr(_fixture(name))
+    result = parsers.parse_srvr(_fixture(name))
     assert result["serving"] is True
     assert result["mode"] == mode
     assert result["version"] == version
@@ -35,13 +35,13 @@ def test_parse_srvr_real_output(name, mode, version, zxid_hex, epoch, znodes):
 
 
 def test_parse_srvr_not_serving():
-    result = zk.parse_srvr(_fixture("srvr-3.8.0-not-serving.txt"))
+    result = parsers.parse_srvr(_fixture("srvr-3.8.0-not-serving.txt"))
     assert result == {"serving": False, "mode": "not_serving", "raw": {}}
 
 
 def test_parse_srvr_garbage_is_an_error():
     with pytest.raises(ValueError, match="no known Mode"):
-        zk.parse_srvr("HTTP/1.1 400 Bad Request\r\n\r\n")
+        parsers.parse_srvr("HTTP/1.1 400 Bad Request\r\n\r\n")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -52,11 +52,11 @@ def test_parse_srvr_garbage_is_an_error():
     ("[fe80::1]", ("fe80::1", 2181)),
 ])
 def test_split_server(text, expected):
-    assert zk.split_server(text) == expected
+    assert parsers.split_server(text) == expected
 
 
 def test_parse_zxid():
-    assert zk.parse_zxid("0x300000007") == {"hex": "0x300000007", "int": 0x300000007, "epoch": 3, "counter": 7}
+    assert parsers.parse_zxid("0x300000007") == {"hex": "0x300000007", "int": 0x300000007, "epoch": 3, "counter": 7}
 
 
 class _OneShotServer:
@@ -96,38 +96,38 @@ def server():
 
 def test_four_letter_word_reads_until_close(server):
     srv = server(lambda conn: conn.sendall(_fixture("srvr-3.8.0-leader.txt").encode()))
-    assert "Mode: leader" in zk.four_letter_word("127.0.0.1", srv.port, "srvr", 2)
+    assert "Mode: leader" in client.four_letter_word("127.0.0.1", srv.port, "srvr", 2)
 
 
 def test_not_whitelisted(server):
     srv = server(lambda conn: conn.sendall(_fixture("mntr-3.8.0-not-whitelisted.txt").encode()))
-    with pytest.raises(zk.ZooKeeperError, match="not in the server's 4lw.commands.whitelist"):
-        zk.four_letter_word("127.0.0.1", srv.port, "mntr", 2)
+    with pytest.raises(client.ZooKeeperError, match="not in the server's 4lw.commands.whitelist"):
+        client.four_letter_word("127.0.0.1", srv.port, "mntr", 2)
 
 
 def test_half_closed_without_answer(server):
     srv = server(lambda conn: None)
-    with pytest.raises(zk.ZooKeeperError, match="closed the connection without answering 'srvr'"):
-        zk.four_letter_word("127.0.0.1", srv.port, "srvr", 2)
+    with pytest.raises(client.ZooKeeperError, match="closed the connection without answering 'srvr'"):
+        client.four_letter_word("127.0.0.1", srv.port, "srvr", 2)
 
 
 def test_no_answer_times_out(server):
     release = threading.Event()
     srv = server(lambda conn: release.wait(5))
-    with pytest.raises(zk.ZooKeeperError, match="no complete answer to 'srvr' within 0.3s"):
-        zk.four_letter_word("127.0.0.1", srv.port, "srvr", 0.3)
+    with pytest.raises(client.ZooKeeperError, match="no complete answer to 'srvr' within 0.3s"):
+        client.four_letter_word("127.0.0.1", srv.port, "srvr", 0.3)
     release.set()
 
 
 def test_connection_refused():
     port = closed_port()
-    with pytest.raises(zk.ZooKeeperError, match="cannot connect"):
-        zk.four_letter_word("127.0.0.1", port, "srvr", 1)
+    with pytest.raises(client.ZooKeeperError, match="cannot connect"):
+        client.four_letter_word("127.0.0.1", port, "srvr", 1)
 
 
 def test_server_state_never_raises(server):
     srv = server(lambda conn: conn.sendall(b"garbage\n"))
-    state = zk.server_info("127.0.0.1:%d" % srv.port, {"connect_timeout": 2}, details=False)
+    state = client.server_info("127.0.0.1:%d" % srv.port, {"connect_timeout": 2}, details=False)
     assert state["reachable"] is True
     assert state["serving"] is False
     assert "no known Mode" in state["error"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import ensemble, parsers
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"  # tests/unit/fixtures
 
@@ -26,14 +26,14 @@ def _json(name):
     ("srvr-3.9.3-observer.txt", "observer", 1),
 ])
 def test_srvr(name, mode, epoch):
-    parsed = zk.parse_srvr(_text(name))
+    parsed = parsers.parse_srvr(_text(name))
     assert (parsed["mode"], parsed["zxid"]["epoch"]) == (mode, epoch)
     assert parsed["version"] in ("3.8.0", "3.9.3")
 
 
 @pytest.mark.parametrize("name", ["srvr-3.8.0-not-serving.txt", "srvr-3.9.3-not-serving.txt"])
 def test_srvr_not_serving(name):
-    assert zk.parse_srvr(_text(name))["mode"] == "not_serving"
+    assert parsers.parse_srvr(_text(name))["mode"] == "not_serving"
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -47,48 +47,48 @@ def test_srvr_not_serving(name):
     ("mntr-3.9.3-observer.txt", {"server_state": "observer", "peer_state": "observing - broadcast"}),
 ])
 def test_mntr(name, expected):
-    parsed = zk.parse_mntr(_text(name))
+    parsed = parsers.parse_mntr(_text(name))
     for key, value in expected.items():
         assert parsed[key] == value, key
     assert "synced_followers" in parsed if expected["server_state"] == "leader" else "synced_followers" not in parsed
 
 
 def test_mntr_numbers_from_the_prometheus_provider_are_floats():
-    parsed = zk.parse_mntr("zk_server_state\tleader\nzk_synced_followers\t2.0\nzk_avg_latency\t0.3333\n")
+    parsed = parsers.parse_mntr("zk_server_state\tleader\nzk_synced_followers\t2.0\nzk_avg_latency\t0.3333\n")
     assert parsed == {"server_state": "leader", "synced_followers": 2, "avg_latency": 0.3333}
 
 
 def test_mntr_not_serving():
-    assert zk.parse_mntr(_text("mntr-3.9.3-not-serving.txt")) is None
+    assert parsers.parse_mntr(_text("mntr-3.9.3-not-serving.txt")) is None
 
 
 def test_mntr_garbage():
     with pytest.raises(ValueError):
-        zk.parse_mntr("<html>no</html>")
+        parsers.parse_mntr("<html>no</html>")
 
 
 @pytest.mark.parametrize("name, server_id", [("conf-3.9.3-leader.txt", "3"), ("conf-3.9.3-observer.txt", "4"),
                                              ("conf-3.8.0-leader.txt", "3"), ("conf-3.8.0-follower.txt", "2")])
 def test_conf(name, server_id):
-    assert zk.parse_conf(_text(name))["serverId"] == server_id
+    assert parsers.parse_conf(_text(name))["serverId"] == server_id
 
 
 def test_admin_fixtures_carry_what_the_parser_reads():
     monitor = _json("admin-monitor-3.9.3-leader.json")
     info = {"mode": None, "version": None}
-    zk._apply_monitor(info, monitor)
+    parsers.apply_monitor(info, monitor)
     assert info["mode"] == "leader" and info["version"] == "3.9.3"
     assert (info["synced_followers"], info["synced_observers"], info["pending_syncs"]) == (2, 1, 0)
     assert _json("admin-conf-3.9.3-observer.json")["server_id"] == 4
     assert _json("admin-conf-3.8.0-leader.json")["server_id"] == 3
     info38 = {"mode": None, "version": None}
-    zk._apply_monitor(info38, _json("admin-monitor-3.8.0-leader.json"))
+    parsers.apply_monitor(info38, _json("admin-monitor-3.8.0-leader.json"))
     assert (info38["mode"], info38["version"], info38["synced_followers"]) == ("leader", "3.8.0", 2)
-    assert _json("admin-srvr-3.9.3-not-serving.json")["error"].startswith(zk.NOT_SERVING)
+    assert _json("admin-srvr-3.9.3-not-serving.json")["error"].startswith(parsers.NOT_SERVING)
 
 
 def _info(server, mode, version="3.9.3", **extra):
-    info = {"server": server, "mode": mode, "serving": mode in zk.MODES, "reachable": mode != "unreachable",
+    info = {"server": server, "mode": mode, "serving": mode in parsers.MODES, "reachable": mode != "unreachable",
             "version": version, "missing": []}
     info.update(extra)
     return info
@@ -123,7 +123,7 @@ ENSEMBLES = [
 
 @pytest.mark.parametrize("name, infos, healthy, problems", ENSEMBLES, ids=[e[0] for e in ENSEMBLES])
 def test_ensemble_summary(name, infos, healthy, problems):
-    summary = zk.ensemble_summary(infos)
+    summary = ensemble.ensemble_summary(infos)
     assert summary["healthy"] is healthy
     assert summary["problems"] == problems
 
@@ -136,12 +136,12 @@ def test_ensemble_summary(name, infos, healthy, problems):
 ])
 def test_synced(target, infos, expected):
     info = next(i for i in infos if i["server"] == target)
-    ok, reason = zk.synced(info, infos, zk.ensemble_summary(infos))
+    ok, reason = ensemble.synced(info, infos, ensemble.ensemble_summary(infos))
     assert ok is expected, reason
 
 
 def test_synced_needs_broadcast_peer_state():
     infos = [_info("zk1:2181", "follower", peer_state="following - synchronization"), _info("zk2:2181", "follower"),
              _info("zk3:2181", "leader", **LEADER_OK)]
-    ok, reason = zk.synced(infos[0], infos, zk.ensemble_summary(infos))
+    ok, reason = ensemble.synced(infos[0], infos, ensemble.ensemble_summary(infos))
     assert not ok and "not broadcast" in reason

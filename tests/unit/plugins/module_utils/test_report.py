@@ -1,7 +1,7 @@
 """The status table (module_utils/report.py) from zookeeper_info-shaped results: one row per server, the leader's
 synced count, a follower's broadcast state, problems on the server they concern, the verdict last."""
 from ansible_collections.zkforge.zookeeper.plugins.module_utils import report
-from ansible_collections.zkforge.zookeeper.plugins.module_utils import zookeeper as zk
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import ensemble
 
 SERVERS = [{"host": h, "id": i, "role": "participant", "client": "%s:2181" % h} for i, h in
            ((1, "zk1"), (2, "zk2"), (3, "zk3"))]
@@ -16,7 +16,7 @@ def _info(name, mode, **more):
 
 
 def _result(infos):
-    return {"servers": infos, "ensemble": zk.ensemble_summary(infos, expected_voters=3)}
+    return {"servers": infos, "ensemble": ensemble.ensemble_summary(infos, expected_voters=3)}
 
 
 def test_healthy_ensemble():

@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# Copyright: zkforge maintainers
+# Apache License 2.0 (see LICENSE)
+"""Verdicts on an ensemble from what its servers said: healthy or not and why, is a server synced, does the
+gate let a restart through, and in which order a roll restarts the servers. Pure functions, no I/O."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import server_key
+
+
+def ensemble_summary(infos, expected_voters=None, expected_observers=None):
+    """Judge the ensemble from what each server said. `problems` are sentences an operator can act on;
+    `healthy` holds when there are none, mixed versions excepted (a roll passes through them)."""
+    problems = []
+    leaders = [i for i in infos if i["mode"] == "leader"]
+    voters_serving = [i for i in infos if i["mode"] in ("leader", "follower")]
+    observers = [i for i in infos if i["mode"] == "observer"]
+    for info in infos:
+        if not info["serving"]:
+            detail = info.get("error") or info["mode"].replace("_", " ")
+            problems.append("%s is not serving requests (%s)" % (info["server"], detail))
+        elif info["mode"] == "standalone":
+            problems.append("%s runs standalone, outside any ensemble" % info["server"])
+        elif info["mode"] == "read-only":
+            problems.append("%s is read-only: it cannot see a quorum" % info["server"])
+    if len(leaders) > 1:
+        names = ", ".join(i["server"] for i in leaders)
+        problems.append("%s servers report leader: %s" % (_count_word(len(leaders)), names))
+    elif not leaders and any(i["serving"] for i in infos):
+        problems.append("no server reports leader")
+
+    leader = leaders[0] if len(leaders) == 1 else None
+    configured = expected_voters
+    if configured is None and leader is not None and isinstance(leader.get("quorum_size"), int):
+        configured = leader["quorum_size"]
+    if configured is None:
+        configured = len([i for i in infos if i["mode"] != "observer"])
+    if leader is not None:
+        name = leader["server"]
+        synced = leader.get("synced_followers")
+        if synced is None:
+            problems.append("leader %s does not say how many followers are synced (%s)"
+                            % (name, _why_missing(leader)))
+        elif synced < configured - 1:
+            problems.append("leader %s counts %s synced voting follower%s, expected %s"
+                            % (name, synced, "" if synced == 1 else "s", configured - 1))
+        if leader.get("pending_syncs"):
+            problems.append("leader %s has %s pending sync%s"
+                            % (name, leader["pending_syncs"], "" if leader["pending_syncs"] == 1 else "s"))
+        wanted_observers = len(observers) if expected_observers is None else expected_observers
+        synced_observers = leader.get("synced_observers")
+        if wanted_observers and synced_observers is not None and synced_observers < wanted_observers:
+            problems.append("leader %s counts %s synced observer%s, expected %s"
+                            % (name, synced_observers, "" if synced_observers == 1 else "s", wanted_observers))
+    if len(voters_serving) < configured and len(voters_serving) <= configured // 2:
+        problems.append("only %s of %s voters serve: no quorum" % (len(voters_serving), configured))
+
+    healthy = not problems
+    versions = {}
+    for info in infos:
+        if info.get("version"):
+            versions.setdefault(info["version"], []).append(info["server"])
+    if len(versions) > 1:
+        problems.append("mixed versions: " + ", ".join(
+            "%s on %s" % (v, ", ".join(servers)) for v, servers in sorted(versions.items())))
+    return {
+        "leader": {"server": leader["server"], "id": leader.get("server_id")} if leader else None,
+        "voters_configured": configured,
+        "voters_serving": len(voters_serving),
+        "observers_serving": len(observers),
+        "versions": sorted(versions),
+        "healthy": healthy,
+        "problems": problems,
+    }
+
+
+def _count_word(number):
+    return {2: "two", 3: "three", 4: "four", 5: "five"}.get(number, str(number))
+
+
+def _why_missing(info):
+    reasons = [m for m in info.get("missing", []) if m.startswith(("mntr", "details"))]
+    return "; ".join(reasons) if reasons else "no mntr or AdminServer monitor answer"
+
+
+def synced(target, infos, summary):
+    """Is `target` (one server's info) back in the ensemble: a follower or observer in broadcast state whose
+    leader counts every follower (or observer) as synced with no pending syncs? A leader is synced when the
+    whole ensemble is healthy. Returns (bool, reason)."""
+    if target["mode"] == "leader":
+        return summary["healthy"], "; ".join(summary["problems"]) or "leader with every voter synced"
+    if target["mode"] not in ("follower", "observer"):
+        return False, "%s is %s" % (target["server"], target.get("error") or target["mode"].replace("_", " "))
+    peer_state = target.get("peer_state")
+    if peer_state is not None and "broadcast" not in str(peer_state):
+        return False, "%s is in peer state '%s', not broadcast" % (target["server"], peer_state)
+    leaders = [i for i in infos if i["mode"] == "leader"]
+    if len(leaders) != 1:
+        return False, "%s leaders among the servers asked" % len(leaders)
+    leader = leaders[0]
+    if target["mode"] == "follower":
+        count, wanted, kind = leader.get("synced_followers"), summary["voters_configured"] - 1, "voting follower"
+    else:
+        count = leader.get("synced_observers")
+        wanted, kind = max(summary["observers_serving"], 1), "observer"
+    if count is None:
+        why = _why_missing(leader)
+        return False, "leader %s does not say how many %ss are synced (%s)" % (leader["server"], kind, why)
+    if count < wanted:
+        return False, "leader %s counts %s synced %ss, expected %s" % (leader["server"], count, kind, wanted)
+    if leader.get("pending_syncs"):
+        return False, "leader %s has %s pending syncs" % (leader["server"], leader["pending_syncs"])
+    return True, "%s is a synced %s" % (target["server"], target["mode"])
+
+
+def gate(infos, summary, repair=()):
+    """The gate in front of every restart of a running ensemble. Returns (passed, problems).
+
+    It passes when the ensemble is healthy. With servers named for repair (addresses as in `infos`), it also
+    passes when every problem concerns only those servers: each server that is not serving is named, exactly
+    one leader counts every voter as synced except at most the named ones, every unnamed follower is in
+    broadcast state, pending syncs are no more than the named servers that are still syncing, and the serving
+    voters hold a quorum. Restarting a server that is already out of the quorum cannot take anything more away
+    from it, and every other server stays protected."""
+    if summary["healthy"]:
+        return True, []
+    problems = list(summary["problems"])
+    repair = set(repair or ())
+    if not repair:
+        return False, problems
+    leaders = [i for i in infos if i["mode"] == "leader"]
+    named = [i for i in infos if i["server"] in repair]
+    others = [i for i in infos if i["server"] not in repair]
+    if len(leaders) != 1:
+        return False, problems
+    leader = leaders[0]
+    refusals = []
+    for info in others:
+        if not info["serving"] or info["mode"] in ("standalone", "read-only"):
+            refusals.append("%s is not named in zookeeper_roll_repair_hosts" % describe(info))
+        elif info["mode"] in ("follower", "observer") and info.get("peer_state") is not None \
+                and "broadcast" not in str(info["peer_state"]):
+            refusals.append("%s (not named for repair) is in peer state '%s', not broadcast"
+                            % (info["server"], info["peer_state"]))
+    named_voters = [i for i in named if i is not leader and i["mode"] != "observer"]
+    synced = leader.get("synced_followers")
+    wanted = summary["voters_configured"] - 1 - len(named_voters)
+    if synced is None or synced < wanted:
+        refusals.append("leader %s counts %s synced voting followers; with %s named for repair at least %s must be"
+                        % (leader["server"], synced, len(named_voters), wanted))
+    syncing = [i for i in named if i is not leader and i["serving"]
+               and "broadcast" not in str(i.get("peer_state") or "")]
+    if (leader.get("pending_syncs") or 0) > len(syncing):
+        refusals.append("leader %s has %s pending syncs, more than the servers named for repair that are syncing"
+                        % (leader["server"], leader["pending_syncs"]))
+    if summary["voters_serving"] <= summary["voters_configured"] // 2:
+        refusals.append("only %s of %s voters serve: no quorum"
+                        % (summary["voters_serving"], summary["voters_configured"]))
+    return not refusals, problems + refusals
+
+
+def roll_survey(surveys, servers):
+    """What the roll's survey found. surveys: play host -> zookeeper_pending's result on it; servers: the
+    ensemble as zookeeper_servers() builds it. A rolling restart marks every server, but if any server still
+    carried a marker from a roll that stopped (existed), the roll resumes with those alone.
+
+    Returns resuming (bool), hosts (those waiting, in inventory order), state ([{server, mode}] of every
+    surveyed server) and clients (host -> "host:port")."""
+    resuming = any(result.get("existed") for result in surveys.values())
+    key = "existed" if resuming else "pending"
+    order = [s["host"] for s in servers]
+    hosts = [h for h in order if surveys.get(h, {}).get(key)]
+    hosts += [h for h in surveys if surveys[h].get(key) and h not in order]
+    state = [dict(server=s["client"], mode=surveys[s["host"]]["mode"]) for s in servers
+             if surveys.get(s["host"], {}).get("mode")]
+    clients = dict((s["host"], s["client"]) for s in servers)
+    return dict(resuming=resuming, hosts=hosts, state=state, clients=clients)
+
+
+def roll_order(hosts, done, clients, state, repair=()):
+    """The servers still waiting in a roll, in the order to restart them: servers named for repair first
+    (unless one is the leader), then observers, followers and servers in any other state, the leader last.
+
+    hosts: the inventory hosts that wait; done: those this roll restarted already; clients: host -> "host:port"
+    of its client port; state: the ensemble's last answer ([{server, mode}]); repair: host names."""
+    modes = dict((server_key(i["server"]), i.get("mode")) for i in state or [])
+    waiting = []
+    for host in hosts:
+        if host in done:
+            continue
+        address = clients[host]
+        waiting.append(dict(host=host, address=address, mode=modes.get(server_key(address)) or "unknown"))
+
+    def rank(item):
+        if item["mode"] == "leader":
+            return 3
+        if item["host"] in repair:
+            return 0
+        return 1 if item["mode"] == "observer" else 2
+    return sorted(waiting, key=rank)
+
+
+def describe(info):
+    """One server's state in a few words, for messages."""
+    text = "%s: %s" % (info["server"], info["mode"])
+    if info.get("error"):
+        text += " (%s)" % info["error"]
+    return text
+
+
+def condition_met(condition, infos, targets, expected_voters):
+    """(met, why-not sentences, ensemble summary or None) for one poll."""
+    chosen = [i for i in infos if i["server"] in targets]
+    if condition == "stopped":
+        return all(not i["reachable"] for i in chosen), ["%s still answers" % i["server"] for i in chosen
+                                                         if i["reachable"]], None
+    if condition == "serving":
+        return all(i["serving"] for i in chosen), [describe(i) for i in chosen if not i["serving"]], None
+    summary = ensemble_summary(infos, expected_voters)
+    if condition == "healthy":
+        return summary["healthy"], summary["problems"], summary
+    reasons = []
+    for info in chosen:
+        ok, reason = synced(info, infos, summary)
+        if not ok:
+            reasons.append(reason)
+    return not reasons, reasons, summary

@@ -1,0 +1,144 @@
+# -*- coding: utf-8 -*-
+# Copyright: zkforge maintainers
+# Apache License 2.0 (see LICENSE)
+"""What ZooKeeper servers say, parsed: the four-letter words' and the AdminServer's answers, and server
+addresses. Pure functions, no I/O; unit-tested against output captured from real servers."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+NOT_SERVING = "This ZooKeeper instance is not currently serving requests"
+NOT_WHITELISTED = "is not executed because it is not in the whitelist"
+MODES = ("leader", "follower", "observer", "standalone", "read-only")
+
+
+def split_server(server, default_port=2181):
+    """'host:port', 'host' or '[v6]:port' -> (host, port)."""
+    server = server.strip()
+    match = re.match(r"^\[(?P<v6>[^\]]+)\](?::(?P<port6>\d+))?$", server)
+    if match:
+        return match.group("v6"), int(match.group("port6") or default_port)
+    host, sep, port = server.rpartition(":")
+    if sep and host and ":" not in host and port.isdigit():
+        return host, int(port)
+    return server, default_port
+
+
+def server_key(server):
+    """A server as every result names it, "host:port", whichever way it was written."""
+    return "%s:%s" % split_server(server)
+
+
+def parse_zxid(value):
+    """'0x100000002' -> dict(hex=..., int=..., epoch=..., counter=...)."""
+    number = int(value, 16) if value.lower().startswith("0x") else int(value)
+    return {"hex": "0x%x" % number, "int": number, "epoch": number >> 32, "counter": number & 0xFFFFFFFF}
+
+
+def parse_srvr(text):
+    """Parse the answer to 'srvr'. Returns a dict; `mode` is 'not_serving' when the server says so."""
+    if NOT_SERVING in text:
+        return {"serving": False, "mode": "not_serving", "raw": {}}
+    raw = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            raw[key.strip()] = value.strip()
+    mode = raw.get("Mode")
+    if mode not in MODES:
+        raise ValueError("no known Mode in the answer to 'srvr': %r" % text[:200])
+    result = {"serving": True, "mode": mode, "raw": raw}
+    if "Zookeeper version" in raw:
+        version = raw["Zookeeper version"]
+        result["version"] = version.split("-", 1)[0].split(",", 1)[0].strip()
+        result["version_full"] = version
+    if "Latency min/avg/max" in raw:
+        parts = raw["Latency min/avg/max"].split("/")
+        if len(parts) == 3:
+            result["latency"] = dict(zip(("min", "avg", "max"), (float(p) for p in parts)))
+    for key, name in (("Received", "packets_received"), ("Sent", "packets_sent"),
+                      ("Connections", "connections"), ("Outstanding", "outstanding_requests"),
+                      ("Node count", "znode_count")):
+        if raw.get(key, "").lstrip("-").isdigit():
+            result[name] = int(raw[key])
+    if "Zxid" in raw:
+        result["zxid"] = parse_zxid(raw["Zxid"])
+    return result
+
+
+def parse_mntr(text):
+    """Parse the answer to 'mntr': 'zk_key<TAB>value' lines. Numbers become int or float (the Prometheus
+    metrics provider reports floats such as '2.0'); the 'zk_' prefix is dropped so keys match the AdminServer's."""
+    if NOT_SERVING in text:
+        return None
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("\t")
+        if not sep:
+            key, sep, value = line.partition(" ")
+        if sep and key.startswith("zk_"):
+            values[key[3:]] = _number(value.strip())
+    if not values:
+        raise ValueError("no zk_* keys in the answer to 'mntr': %r" % text[:200])
+    return values
+
+
+def parse_conf(text):
+    """Parse the answer to 'conf' (key=value lines) into a dict of strings."""
+    if NOT_SERVING in text:
+        return None
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _number(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        pass
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return int(number) if number.is_integer() else number
+
+
+# Normalized names of the details read from mntr (4lw) or the AdminServer's monitor command.
+_MONITOR_KEYS = {
+    "peer_state": "peer_state",
+    "synced_followers": "synced_followers",
+    "synced_non_voting_followers": "synced_non_voting_followers",
+    "synced_observers": "synced_observers",
+    "pending_syncs": "pending_syncs",
+    "learners": "learners",
+    "followers": "learners",  # 3.5 calls them followers
+    "quorum_size": "quorum_size",
+    "num_alive_connections": "connections",
+    "outstanding_requests": "outstanding_requests",
+    "znode_count": "znode_count",
+}
+LEADER_ONLY = ("synced_followers", "synced_non_voting_followers", "synced_observers", "pending_syncs", "learners")
+
+
+def apply_monitor(info, monitor):
+    for source, name in _MONITOR_KEYS.items():
+        if source in monitor and info.get(name) is None:
+            info[name] = _number(monitor[source])
+    if "server_state" in monitor and info.get("mode") in (None, "unknown"):
+        info["mode"] = monitor["server_state"]
+    if info.get("version") is None and monitor.get("version"):
+        info["version"] = str(monitor["version"]).split("-", 1)[0].split(",", 1)[0].strip()
+        info["version_full"] = monitor["version"]
+    if "latency" not in info and "avg_latency" in monitor:
+        info["latency"] = {k: _number(monitor.get(k + "_latency")) for k in ("min", "avg", "max")}
+    if "zxid" not in info and monitor.get("last_zxid") not in (None, ""):
+        info["zxid"] = parse_zxid(str(monitor["last_zxid"]))
