@@ -33,3 +33,12 @@ def test_every_option_is_described_in_a_sentence(role):
     for key, spec in options.items():
         text = " ".join(spec["description"]) if isinstance(spec["description"], list) else str(spec["description"])
         assert text.strip() != key and len(text.split()) >= 4, f"{key}: '{text}' is not a description"
+
+
+def test_validation_sees_every_public_variable():
+    """vars/main.yml hands every public variable of the zookeeper role to the validation (_zookeeper_settings)."""
+    role = next(r for r in ROLES if r.name == "zookeeper")
+    defaults = yaml.safe_load((role / "defaults/main.yml").read_text())
+    settings = yaml.safe_load((role / "vars/main.yml").read_text())["_zookeeper_settings"]
+    assert sorted(settings) == sorted(list(defaults) + ["zookeeper_id"])
+    assert all(value == "{{ %s }}" % key for key, value in settings.items() if key != "zookeeper_id")
