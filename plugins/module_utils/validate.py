@@ -569,7 +569,7 @@ def host_problems(settings, state, host):
 
 def firewall_rules(servers, host, settings):
     """The (port, source) pairs this host's firewall allows: the client port to the client sources and to the
-    other members (their gates use it), the quorum and election ports to the other members only, the
+    other members (their gates use it; no rule of their own when the client port is open to any), the quorum and election ports to the other members only, the
     AdminServer and metrics ports to their own sources when enabled. Source 'any' means from anywhere."""
     s = settings
     peers = []
@@ -582,7 +582,8 @@ def firewall_rules(servers, host, settings):
         for source in sources:
             if [int(port), source] not in rules:
                 rules.append([int(port), source])
-    allow(s["zookeeper_client_port"], list(s["zookeeper_firewall_client_sources"]) + peers)
+    clients = list(s["zookeeper_firewall_client_sources"])
+    allow(s["zookeeper_client_port"], clients if "any" in clients else clients + peers)
     allow(s["zookeeper_quorum_port"], peers)
     allow(s["zookeeper_election_port"], peers)
     if s["zookeeper_admin_server_enabled"]:

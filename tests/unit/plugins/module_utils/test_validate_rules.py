@@ -277,6 +277,12 @@ def test_firewall_rules_follow_the_members():
     assert [2888, "192.0.2.3"] not in v.firewall_rules(_servers({}, {}), "zk1", settings)
 
 
+def test_client_port_open_to_any_needs_no_rule_per_member():
+    rules = v.firewall_rules(_servers({}, {}, {}), "zk1", _settings(zookeeper_firewall_client_sources=["any"]))
+    assert rules == [[2181, "any"], [2888, "192.0.2.2"], [2888, "192.0.2.3"], [3888, "192.0.2.2"],
+                     [3888, "192.0.2.3"]]
+
+
 JAVA = {"java_install": True, "java_home": "", "java_package": "", "java_min_version": 11}
 
 
