@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: zkforge maintainers
 # Apache License 2.0 (see LICENSE)
-"""Filters the zookeeper role decides with. The logic lives in module_utils (validate.py, ensemble.py, report.py),
+"""Filters the zookeeper role decides with. The logic lives in module_utils (validate.py, ensemble.py, install.py, report.py),
 where unit tests call it directly; these are the thin names the role's tasks use."""
 
 from __future__ import absolute_import, division, print_function
@@ -10,7 +10,12 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import roll_order, roll_survey
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import roll_needed, roll_order, roll_survey
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.install import (
+    account_differs,
+    differs,
+    releases_to_remove,
+)
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import (
     ensemble_problems,
@@ -49,5 +54,9 @@ class FilterModule(object):
             "zookeeper_java_problems": java_problems,
             "zookeeper_roll_order": roll_order,
             "zookeeper_roll_survey": roll_survey,
+            "zookeeper_roll_needed": roll_needed,
+            "zookeeper_releases_to_remove": releases_to_remove,
+            "zookeeper_differs": differs,
+            "zookeeper_account_differs": account_differs,
             "zookeeper_status_table": status_table,
         }

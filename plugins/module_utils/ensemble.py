@@ -180,6 +180,21 @@ def roll_survey(surveys, servers):
     return dict(resuming=resuming, hosts=hosts, state=state, clients=clients)
 
 
+def roll_needed(hosts, hostvars):
+    """Whether the roll has anything to look at: some host of the play carried a pending-restart marker before
+    the play (_zookeeper_was_pending, from preflight), or was marked by it (the handler's result,
+    _zookeeper_restart_marked), or every server is to be restarted (_zookeeper_roll_request_all). A host that
+    did not pass preflight in this play counts as pending: the survey then asks."""
+    for host in hosts:
+        facts = hostvars[host]
+        if facts.get("_zookeeper_roll_request_all") or facts.get("_zookeeper_was_pending", True):
+            return True
+        marked = facts.get("_zookeeper_restart_marked") or {}
+        if marked.get("changed"):
+            return True
+    return False
+
+
 def roll_order(hosts, done, clients, state, repair=()):
     """The servers still waiting in a roll, in the order to restart them: servers named for repair first
     (unless one is the leader), then observers, followers and servers in any other state, the leader last.

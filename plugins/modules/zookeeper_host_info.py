@@ -39,6 +39,23 @@ options:
     type: list
     elements: path
     default: []
+  install_root:
+    description: The role's install root, to report the unpacked releases and where C(current) points.
+    type: path
+  myid:
+    description: The server's C(myid) file, to report its content.
+    type: path
+  files:
+    description: Files to report on, with the SHA-1 of their content (what the role would otherwise ask
+      M(ansible.builtin.template) and M(ansible.builtin.copy) to compare).
+    type: list
+    elements: path
+    default: []
+  programs:
+    description: Programs to look for in the system's standard command directories (C(/usr/sbin), C(/usr/bin) ...).
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""
@@ -48,6 +65,9 @@ EXAMPLES = r"""
     user: zookeeper
     group: zookeeper
     paths: [/opt/zookeeper, /etc/zookeeper, /var/lib/zookeeper, /var/log/zookeeper]
+    install_root: /opt/zookeeper
+    myid: /var/lib/zookeeper/myid
+    programs: [ufw]
   register: host_state
 """
 
@@ -65,6 +85,10 @@ service:
       description: systemd's SubState.
       type: str
       sample: running
+    unit_file_state:
+      description: systemd's UnitFileState (C(enabled), C(disabled) ...), empty when there is no such unit.
+      type: str
+      sample: enabled
     fragment_path:
       description: The file that defines the unit, empty when there is none.
       type: str
@@ -97,9 +121,33 @@ paths:
   type: dict
   sample: {/var/lib/zookeeper: {exists: true, is_dir: true, owner: zookeeper, group: zookeeper, mode: "0750",
                                 empty: false, marked: false}}
+install:
+  description: The releases unpacked in O(install_root) (C(apache-zookeeper-*-bin) directories; C(complete) when
+    the role's marker, written last, is there) and the target of its C(current) link (empty when none).
+  returned: when O(install_root) is set
+  type: dict
+  sample: {current: apache-zookeeper-3.8.0-bin,
+           releases: [{name: apache-zookeeper-3.8.0-bin, version: 3.8.0, complete: true}]}
+myid:
+  description: Whether the O(myid) file exists, and its content without surrounding white space.
+  returned: when O(myid) is set
+  type: dict
+  sample: {exists: true, content: "1"}
+files:
+  description: One entry per file asked for; C(checksum) is the SHA-1 of its content.
+  returned: always
+  type: dict
+  sample: {/etc/zookeeper/zoo.cfg: {exists: true, is_dir: false, owner: root, group: zookeeper, mode: "0640",
+                                    checksum: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed}}
+programs:
+  description: Each program of O(programs) and the path it was found at, empty when it was not found.
+  returned: always
+  type: dict
+  sample: {ufw: /usr/sbin/ufw}
 """
 
 import grp
+import hashlib
 import os
 import pwd
 import re
@@ -149,7 +197,7 @@ def _sys_uid_max():
 
 def _service(module, name):
     unit = name + ".service"
-    rc, out, err = module.run_command(["systemctl", "show", unit, "--property=ActiveState,SubState,FragmentPath"])
+    rc, out, err = module.run_command(["systemctl", "show", unit, "--property=ActiveState,SubState,UnitFileState,FragmentPath"])
     props = dict(line.split("=", 1) for line in out.splitlines() if "=" in line) if rc == 0 else {}
     path = props.get("FragmentPath", "")
     ours = False
@@ -161,7 +209,57 @@ def _service(module, name):
         except (IOError, OSError):
             ours = False
     return dict(active_state=props.get("ActiveState", "inactive"), sub_state=props.get("SubState", "dead"),
-                fragment_path=path, ours=ours)
+                unit_file_state=props.get("UnitFileState", ""), fragment_path=path, ours=ours)
+
+
+RELEASE = re.compile(r"^apache-zookeeper-(?P<version>.+)-bin$")
+RELEASE_MARKER = ".zkforge-release"
+COMMAND_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def _install(root):
+    current = os.path.join(root, "current")
+    releases = []
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        names = []
+    for name in names:
+        match = RELEASE.match(name)
+        if match and os.path.isdir(os.path.join(root, name)) and not os.path.islink(os.path.join(root, name)):
+            releases.append(dict(name=name, version=match.group("version"),
+                                 complete=os.path.exists(os.path.join(root, name, RELEASE_MARKER))))
+    return dict(current=os.readlink(current) if os.path.islink(current) else "", releases=releases)
+
+
+def _file(path):
+    entry = _path(path)
+    if entry["exists"] and not entry["is_dir"] and "error" not in entry:
+        digest = hashlib.sha1()
+        try:
+            with open(path, "rb") as content:
+                for block in iter(lambda: content.read(65536), b""):
+                    digest.update(block)
+            entry["checksum"] = digest.hexdigest()
+        except (IOError, OSError) as exc:
+            entry["error"] = str(exc)
+    return entry
+
+
+def _myid(path):
+    try:
+        with open(path) as text:
+            return dict(exists=True, content=text.read().strip())
+    except (IOError, OSError):
+        return dict(exists=os.path.lexists(path), content="")
+
+
+def _program(name):
+    for directory in COMMAND_DIRS:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return ""
 
 
 def main():
@@ -170,6 +268,10 @@ def main():
         user=dict(type="str", required=True),
         group=dict(type="str", required=True),
         paths=dict(type="list", elements="path", default=[]),
+        install_root=dict(type="path"),
+        myid=dict(type="path"),
+        files=dict(type="list", elements="path", default=[]),
+        programs=dict(type="list", elements="str", default=[]),
     ), supports_check_mode=True)
     params = module.params
     try:
@@ -182,8 +284,15 @@ def main():
         group = dict(exists=True, gid=grp.getgrnam(params["group"]).gr_gid)
     except KeyError:
         group = dict(exists=False)
-    module.exit_json(changed=False, service=_service(module, params["service"]), account=account, group=group,
-                     sys_uid_max=_sys_uid_max(), paths=dict((p, _path(p)) for p in params["paths"]))
+    result = dict(changed=False, service=_service(module, params["service"]), account=account, group=group,
+                  sys_uid_max=_sys_uid_max(), paths=dict((p, _path(p)) for p in params["paths"]),
+                  files=dict((p, _file(p)) for p in params["files"]),
+                  programs=dict((name, _program(name)) for name in params["programs"]))
+    if params["install_root"]:
+        result["install"] = _install(params["install_root"])
+    if params["myid"]:
+        result["myid"] = _myid(params["myid"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

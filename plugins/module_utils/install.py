@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: zkforge maintainers
+# Apache License 2.0 (see LICENSE)
+"""Decisions about the releases unpacked in the install root. Pure functions, unit-tested directly."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import re
+
+
+def version_key(version):
+    """A sort key that orders release versions the way people read them: 3.10.0 after 3.9.3, 3.9.3 after
+    3.9.3-rc1 is not assumed (text parts sort after numbers at the same place)."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"[.\-+]", str(version))]
+
+
+def releases_to_remove(releases, wanted, current, keep):
+    """The names of the unpacked releases to delete: every release other than the one wanted and the one
+    `current` points at is a candidate, and the `keep` newest candidates stay so that a rollback is a link
+    switch. `releases`: zookeeper_host_info's install.releases ([{name, version, complete}])."""
+    others = [r for r in releases if r["name"] not in (wanted, current)]
+    others.sort(key=lambda r: version_key(r["version"]), reverse=True)
+    return [r["name"] for r in others[int(keep):]]
+
+
+ACCOUNT_COMMENT = "Apache ZooKeeper (zkforge.zookeeper)"
+ACCOUNT_SHELL = "/usr/sbin/nologin"
+
+
+def differs(state, owner, group, mode, content=None):
+    """Whether a file or directory on the host differs from what the role would make of it: missing, another
+    kind, owner, group or mode, or (a file, when `content` is given) other content. `state`: one entry of
+    zookeeper_host_info's paths or files. Deciding this from one read lets the role skip a module run per file."""
+    if not state or not state.get("exists") or state.get("error"):
+        return True
+    if state.get("is_dir") != (content is None) or (state.get("owner"), state.get("group"), state.get("mode")) != (
+            owner, group, mode):
+        return True
+    if content is None:
+        return False
+    if not isinstance(content, bytes):
+        content = str(content).encode("utf-8")
+    return state.get("checksum") != hashlib.sha1(content).hexdigest()
+
+
+def account_differs(host):
+    """Whether the service account or group is missing or not as the role makes them (its group as primary
+    group, no login shell, the role's comment). `host`: zookeeper_host_info's result."""
+    account, group_state = host.get("account") or {}, host.get("group") or {}
+    if not account.get("exists") or not group_state.get("exists"):
+        return True
+    return (account.get("gid"), account.get("shell"), account.get("comment")) != (
+        group_state.get("gid"), ACCOUNT_SHELL, ACCOUNT_COMMENT)
