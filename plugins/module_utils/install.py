@@ -10,6 +10,8 @@ __metaclass__ = type
 import hashlib
 import re
 
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import ACCOUNT_COMMENT
+
 
 def version_key(version):
     """A sort key that orders release versions the way people read them: 3.10.0 after 3.9.3, 3.9.3 after
@@ -26,7 +28,6 @@ def releases_to_remove(releases, wanted, current, keep):
     return [r["name"] for r in others[int(keep):]]
 
 
-ACCOUNT_COMMENT = "Apache ZooKeeper (zkforge.zookeeper)"
 ACCOUNT_SHELL = "/usr/sbin/nologin"
 
 
