@@ -94,7 +94,7 @@ def _run(playbook, inventory):
         raise SystemExit("%s did not report JSON (rc %s): %s" % (playbook, proc.returncode, proc.stderr[-3000:]))
     if proc.returncode != 0:
         raise SystemExit("%s failed (rc %s): %s" % (playbook, proc.returncode, proc.stderr[-3000:]))
-    phases, tasks, changed_tasks = defaultdict(float), 0, []
+    phases, tasks, changed_tasks, slowest = defaultdict(float), 0, [], []
     for play in report["plays"]:
         for task in play["tasks"]:
             if any(result.get("changed") for result in task["hosts"].values()):
@@ -105,10 +105,12 @@ def _run(playbook, inventory):
             seconds = (_time(duration["end"]) - _time(duration["start"])).total_seconds()
             name = re.sub(r"^[\w.]+ : ", "", task["task"]["name"])
             phases[name.split(" | ")[0] if " | " in name else "other"] += seconds
+            slowest.append((round(seconds, 2), name))
             tasks += 1
     changed = sum(stats.get("changed", 0) for stats in report["stats"].values())
     return {"wall_s": round(wall, 2), "tasks": tasks, "changed": changed, "changed_tasks": changed_tasks,
-            "phases_s": {k: round(v, 2) for k, v in sorted(phases.items(), key=lambda kv: -kv[1])}}
+            "phases_s": {k: round(v, 2) for k, v in sorted(phases.items(), key=lambda kv: -kv[1])},
+            "slowest_tasks": sorted(slowest, reverse=True)[:15]}
 
 
 SRVR = ("import socket; s = socket.create_connection(('127.0.0.1', 2181), 2); s.sendall(b'srvr'); "
@@ -163,6 +165,12 @@ def main():
                                                           result["rerun"]["changed"]), flush=True)
                         print("    modes after: %s; changed in the re-run: %s"
                               % (result["rerun"]["modes"], result["rerun"]["changed_tasks"] or "nothing"), flush=True)
+                        for run in ("cold", "rerun"):
+                            print("    %s phases: %s" % (run, ", ".join(
+                                "%s %.1fs" % item for item in result[run]["phases_s"].items())), flush=True)
+                        print("    re-run's slowest tasks: %s" % ", ".join(
+                            "%s %.1fs" % (name, seconds) for seconds, name in result["rerun"]["slowest_tasks"][:8]),
+                              flush=True)
         finally:
             _down(max(sizes), mirror=True)
             _docker("network", "rm", NETWORK, check=False)
