@@ -74,8 +74,8 @@ def parse_ufw_status(text):
 def ufw_command(rule, comment, delete=False):
     """The ufw command line that adds (or deletes) one rule."""
     port, source = rule
-    return (["ufw"] + (["delete"] if delete else []) + ["allow", "proto", "tcp", "from", source, "to", "any",
-                                                      "port", str(port), "comment", comment])
+    command = ["ufw", "delete"] if delete else ["ufw"]
+    return command + ["allow", "proto", "tcp", "from", source, "to", "any", "port", str(port), "comment", comment]
 
 
 def rich_rule(rule):
@@ -110,7 +110,7 @@ def firewalld_allowed(listing):
     TCP to one port from one source."""
     allowed = []
     for entry in listing["ports"]:
-        port, _, proto = entry.partition("/")
+        port, proto = entry.partition("/")[::2]
         if proto == "tcp" and port.isdigit() and [int(port), "any"] not in allowed:
             allowed.append([int(port), "any"])
     for text in listing["rich_rules"]:

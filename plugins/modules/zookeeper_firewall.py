@@ -154,7 +154,7 @@ def _ufw(module, rules, made):
             break
     present = ufw_allowed(parse_ufw_rules(text))
     keep = [[port, "any"] for port in params["keep_open"]]
-    add_keep, _ = plan(keep, [], present)
+    add_keep = plan(keep, [], present)[0]
     add, remove = plan(rules, made, present)
     status = parse_ufw_status(_run(module, ["ufw", "status", "verbose"]))
     commands = [ufw_command(rule, params["keep_open_comment"]) for rule in add_keep]
