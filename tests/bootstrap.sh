@@ -24,6 +24,19 @@ if [ ! -e "$stamp" ]; then
   touch "$stamp"
 fi
 
+# One venv per older ansible-core minor version that requires_ansible admits (the newest is .venv's).
+for core in 2.16 2.17 2.18; do
+  venv=.venv-core-$core
+  stamp=$venv/.requirements-$(cat requirements-matrix.txt | sha256sum | cut -c1-12)
+  if [ ! -e "$stamp" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --upgrade pip
+    "$venv/bin/pip" install -q "ansible-core==$core.*" -r requirements-matrix.txt
+    touch "$stamp"
+  fi
+done
+
 if ! command -v debootstrap >/dev/null; then
   apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
 fi

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-venv=$root/.venv
+venv=${ZKFORGE_SANITY_VENV:-$root/.venv}  # tests/test_matrix.py points this at an older ansible-core
 python=$venv/bin/python
 
 # ansible-test bootstraps pip in each sanity venv with get-pip-<version>.py; see get_pip_standin.py for why we

@@ -1,6 +1,8 @@
 """`ansible-galaxy collection build` produces a tarball that installs, and whose roles and modules run by FQCN
 from the installed copy (not from this checkout)."""
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -40,7 +42,7 @@ def test_build_install_and_run_by_fqcn(tmp_path):
     assert "roles/zookeeper/tasks/main.yml" in names
     assert "plugins/modules/zookeeper_wait.py" in names
     assert "LICENSE" in names
-    for unwanted in ("tests/", "molecule/", "collections/", ".venv/", ".ci/", "build/", ".pytest_cache/",
+    for unwanted in ("tests/", "molecule/", "collections/", ".venv/", ".venv-core-2.16/", ".ci/", "build/", ".pytest_cache/",
                      "inventories/sandbox/", "benchmarks/"):
         assert not any(n.startswith(unwanted) for n in names), unwanted
     for unwanted in ("ansible.cfg", ".ansible-lint", "Makefile"):
@@ -50,10 +52,25 @@ def test_build_install_and_run_by_fqcn(tmp_path):
     work = tmp_path / "elsewhere"
     work.mkdir()
     installed = tmp_path / "installed"
+    # A community.general 12 already installed there, as an operator who keeps it current has it. PyPI's ansible 12
+    # bundles 11.x, so the bundled copy's manifest is installed with its version set to 12.0.0: the manifest is what
+    # ansible-galaxy reads when it checks installed collections against the tarball's dependencies.
+    bundled = next((BIN.parent / "lib").glob("python3*/site-packages/ansible_collections/community/general"))
+    general = installed / "ansible_collections/community/general"
+    general.mkdir(parents=True)
+    manifest = json.loads((bundled / "MANIFEST.json").read_text())
+    manifest["collection_info"]["version"] = "12.0.0"
+    (general / "MANIFEST.json").write_text(json.dumps(manifest))
+    shutil.copy(bundled / "FILES.json", general / "FILES.json")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
     env.update(ANSIBLE_COLLECTIONS_PATH=str(installed), ANSIBLE_NOCOLOR="1")
-    subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(installed),
-                    str(tarball)], check=True, capture_output=True, cwd=work, env=env)
+    # Dependencies resolved (not --no-deps), and offline: nothing to fetch when the dependencies are satisfied.
+    proc = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", "-p", str(installed), str(tarball)],
+                          capture_output=True, text=True, cwd=work, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    listed = subprocess.run([str(BIN / "ansible-galaxy"), "collection", "list", "-p", str(installed)],
+                            capture_output=True, text=True, cwd=work, env=env).stdout
+    assert "community.general 12.0.0" in " ".join(listed.split()), listed
     assert (installed / "ansible_collections/zkforge/zookeeper/MANIFEST.json").is_file()
     (work / "inventory.ini").write_text("[zookeeper]\n" + "".join(
         f"zk{i} zookeeper_id={i} ansible_connection=local ansible_python_interpreter={sys.executable}\n"

@@ -36,7 +36,8 @@ def _run(tmp_path, hostvars, groupvars=None):
     (tmp_path / "inventory.yml").write_text(yaml.safe_dump(inventory))
     (tmp_path / "play.yml").write_text(PLAYBOOK)
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"), ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"), ANSIBLE_STDOUT_CALLBACK="results_json",
+               ANSIBLE_CALLBACK_PLUGINS=str(Path(__file__).parent / "callback_plugins"))
     proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(tmp_path / "inventory.yml"),
                            str(tmp_path / "play.yml")], capture_output=True, text=True, env=env, cwd=tmp_path)
     return proc

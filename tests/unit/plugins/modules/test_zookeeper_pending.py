@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[4]
 def _pending(tmp_path, *args, check=False):
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"), ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.json")
+               ANSIBLE_STDOUT_CALLBACK="results_json",
+               ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "tests/unit/callback_plugins"))
     command = [str(Path(sys.executable).parent / "ansible"), "localhost", "-c", "local",
                "-e", "ansible_python_interpreter=%s" % sys.executable,
                "-m", "zkforge.zookeeper.zookeeper_pending", "-a", " ".join(args)] + (["--check"] if check else [])
