@@ -2,10 +2,11 @@
 # make sandbox  - three local systemd containers converged by site.yml (inventories/sandbox)
 # make unit     - unit tests only (no containers)
 # make sanity   - ansible-test sanity on plugins/ (no containers)
+# make changelog - CHANGELOG.rst rendered from changelogs/fragments for galaxy.yml's version
 export ZKFORGE_CACHE ?= $(HOME)/.cache/zkforge
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
 
-.PHONY: bootstrap test unit sanity lint sandbox sandbox-destroy build
+.PHONY: bootstrap test unit sanity lint sandbox sandbox-destroy build changelog
 
 bootstrap:
 	bash tests/bootstrap.sh
@@ -30,3 +31,6 @@ sandbox-destroy:
 
 build:
 	.venv/bin/ansible-galaxy collection build --force --output-path build
+
+changelog: bootstrap
+	.venv-galaxy/bin/python tests/changelog_preview.py

@@ -47,3 +47,12 @@ def test_antsibull_docs_lint_clean():
 def test_antsibull_changelog_lint_clean():
     proc = subprocess.run([str(VENV / "antsibull-changelog"), "lint"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
+
+
+def test_changelog_rst_is_current():
+    """CHANGELOG.rst is what antsibull-changelog renders from the fragments for galaxy.yml's version (`make
+    changelog` rewrites it), so a fragment added without regenerating it fails here."""
+    proc = subprocess.run([str(VENV / "python"), "-c", "import changelog_preview as c; print(c.render(), end='')"],
+                          cwd=ROOT / "tests", capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (ROOT / "CHANGELOG.rst").read_text() == proc.stdout, "CHANGELOG.rst is stale: run `make changelog`"
