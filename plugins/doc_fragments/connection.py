@@ -9,6 +9,12 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     DOCUMENTATION = r"""
+attributes:
+  action_group:
+    description: Use C(group/zkforge.zookeeper.zookeeper) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - zkforge.zookeeper.zookeeper
 options:
   servers:
     description:

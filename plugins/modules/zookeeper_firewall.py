@@ -22,6 +22,10 @@ description:
     permanent and at runtime. firewalld must be running.
   - One read and only the commands for what differs, where a loop over M(community.general.ufw) or
     M(ansible.posix.firewalld) runs several firewall commands per rule on every run.
+seealso:
+  - name: "Ports a ZooKeeper server listens on (ZooKeeper Administrator's Guide)"
+    description: The client port and the quorum and election ports of C(server.N) that the rules open.
+    link: https://zookeeper.apache.org/doc/current/zookeeperAdmin.html
 author: zkforge maintainers (@zkforge)
 attributes:
   check_mode:

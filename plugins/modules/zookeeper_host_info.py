@@ -18,6 +18,9 @@ description:
     would use.
   - The role refuses to take over an existing account, group, unit or non-empty directory that is not this
     service's (see the role's preflight); this module only reports.
+seealso:
+  - module: zkforge.zookeeper.zookeeper_info
+    description: Asks the servers for their state, where this module reads the host's files.
 author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.attributes

@@ -18,6 +18,12 @@ description:
     With ZooKeeper's default 4lw whitelist (C(srvr) only) it still reports mode, version and zxid, and lists in
     RV(servers[].missing) what it could not read and why.
   - Never changes anything.
+seealso:
+  - module: zkforge.zookeeper.zookeeper_wait
+    description: Waits for the states this module reports.
+  - name: "The four-letter words and the AdminServer (ZooKeeper Administrator's Guide)"
+    description: The four-letter words and AdminServer commands this module asks.
+    link: https://zookeeper.apache.org/doc/current/zookeeperAdmin.html
 author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection

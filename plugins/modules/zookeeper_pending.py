@@ -18,6 +18,9 @@ description:
     The marker's first line names the release to run; empty means the release the server runs now.
   - With O(server), also asks the server itself for its mode (the four-letter word C(srvr) alone), so that a roll
     surveying every host at once knows where the leader is before its first step.
+seealso:
+  - module: zkforge.zookeeper.zookeeper_restart
+    description: Restarts a marked server and clears its marker.
 author: zkforge maintainers (@zkforge)
 attributes:
   check_mode:

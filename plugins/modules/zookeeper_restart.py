@@ -27,6 +27,11 @@ description:
     re-running a roll that stopped half way restarts only the servers not done yet.
   - A failure after the stop leaves O(pending_marker) in place and names what this server and the others last
     reported.
+seealso:
+  - module: zkforge.zookeeper.zookeeper_pending
+    description: Marks and reads the pending restart this module clears.
+  - module: zkforge.zookeeper.zookeeper_info
+    description: The ensemble verdict (C(ensemble.gate)) every step checks.
 author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection

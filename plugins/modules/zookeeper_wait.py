@@ -21,6 +21,11 @@ description:
     that is the leader is synced when the ensemble is healthy. O(servers) must list the whole ensemble.
   - C(healthy) - the whole ensemble is healthy as M(zkforge.zookeeper.zookeeper_info) judges it.
   - C(stopped) - every server in O(target) refuses connections on its client port.
+seealso:
+  - module: zkforge.zookeeper.zookeeper_info
+    description: Reports the same state once, without waiting.
+  - module: zkforge.zookeeper.zookeeper_restart
+    description: Restarts a server behind the gate and waits with the same conditions.
 author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection

@@ -17,20 +17,24 @@ PLAYBOOK = """
 - name: Use the installed collection
   hosts: zookeeper
   gather_facts: false
+  module_defaults:
+    group/zkforge.zookeeper.zookeeper:
+      servers: ["127.0.0.1:{port}"]
   tasks:
     - name: Validate the ensemble with the installed role
       ansible.builtin.include_role:
         name: zkforge.zookeeper.zookeeper
         tasks_from: validate
-    - name: Run the installed module against a closed port
+    - name: Run the installed module against a closed port, its servers set for the module group
       zkforge.zookeeper.zookeeper_wait:
-        servers: ["127.0.0.1:{port}"]
         condition: stopped
         timeout: 5
       register: waited
     - name: The module answered
       ansible.builtin.assert:
-        that: waited.servers[0].mode == 'unreachable'
+        that:
+          - waited.servers[0].mode == 'unreachable'
+          - waited.servers[0].server == '127.0.0.1:{port}'
 """
 
 
