@@ -32,8 +32,10 @@ def render(root=ROOT):
             shutil.copy2(source, dest / name)
         # antsibull-changelog lists new plugins and roles with ansible-doc, which must find the collection.
         env = dict(os.environ, PATH=f"{VENV}:{os.environ['PATH']}", ANSIBLE_COLLECTIONS_PATH=scratch)
-        subprocess.run([str(VENV / "antsibull-changelog"), "release", "--version", version], cwd=dest, env=env,
-                       check=True, capture_output=True)
+        proc = subprocess.run([str(VENV / "antsibull-changelog"), "release", "-v", "--version", version], cwd=dest,
+                              env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError("antsibull-changelog release failed:\n" + (proc.stdout + proc.stderr)[-4000:])
         return (dest / "CHANGELOG.rst").read_text()
 
 

@@ -10,8 +10,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import json
 import socket
+import ssl
 import time
 
 from urllib.error import HTTPError, URLError
@@ -30,6 +32,15 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import (
     split_server,
 )
 
+# TLS towards the client port (secureClientPort) and the AdminServer (see doc_fragments/tls.py).
+TLS_ARGUMENT_SPEC = dict(
+    tls=dict(type="bool", default=False),
+    tls_ca_path=dict(type="path"),
+    tls_cert_path=dict(type="path"),
+    tls_key_path=dict(type="path", no_log=False),
+    tls_validate_certs=dict(type="bool", default=True),
+)
+
 # Options shared by every module that talks to servers (see doc_fragments/connection.py).
 CONNECTION_ARGUMENT_SPEC = dict(
     servers=dict(type="list", elements="str", default=["127.0.0.1:2181"]),
@@ -40,6 +51,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     admin_tls=dict(type="bool", default=False),
     admin_validate_certs=dict(type="bool", default=True),
     admin_ca_path=dict(type="path"),
+    **TLS_ARGUMENT_SPEC
 )
 
 
@@ -47,14 +59,100 @@ class ZooKeeperError(Exception):
     """A failure talking to one server, with a message an operator can act on."""
 
 
-def four_letter_word(host, port, word, timeout):
-    """Send a four-letter word and return the whole answer (the server closes the connection when done)."""
+# One TLS context per module run and set of options: loading the CA and the client key costs more than a poll.
+_TLS_CONTEXTS = {}
+
+
+def tls_context(params):
+    """The ssl.SSLContext for params' tls_* options, or None when params['tls'] is off. Raises ZooKeeperError when
+    a CA, certificate or key file cannot be loaded."""
+    if not params.get("tls"):
+        return None
+    key = tuple(params.get(k) for k in ("tls_ca_path", "tls_cert_path", "tls_key_path", "tls_validate_certs"))
+    if key not in _TLS_CONTEXTS:
+        ca_path, cert_path, key_path, validate = key
+        try:
+            context = ssl.create_default_context(cafile=ca_path)
+            if validate is False:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            if cert_path:
+                context.load_cert_chain(cert_path, key_path)
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            raise ZooKeeperError("TLS settings: cannot load %s (%s)" % (
+                ", ".join(p for p in (ca_path, cert_path, key_path) if p) or "the system CA store", exc))
+        _TLS_CONTEXTS[key] = context
+    return _TLS_CONTEXTS[key]
+
+
+def certificate_summary(der, now=None):
+    """Subject, issuer, expiry and days left of a DER certificate, or None when it cannot be decoded."""
+    if not der:
+        return None
+    decoded = _decode_certificate(der)
+    if not decoded or "notAfter" not in decoded:
+        return None
+    not_after = datetime.datetime.fromtimestamp(ssl.cert_time_to_seconds(decoded["notAfter"]), datetime.timezone.utc)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+
+    def _name(rdns):
+        return ",".join("%s=%s" % (k, v) for rdn in rdns or () for k, v in rdn)
+
+    return {
+        "subject": _name(decoded.get("subject")),
+        "issuer": _name(decoded.get("issuer")),
+        "not_after": not_after.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "days_left": int((not_after - now).total_seconds() // 86400),
+        "subject_alt_names": ["%s:%s" % pair for pair in decoded.get("subjectAltName", ())],
+    }
+
+
+def _decode_certificate(der):
+    """The standard library decodes certificates only from a PEM file (ssl._ssl._test_decode_cert)."""
+    import os
+    import tempfile
+
+    decode = getattr(getattr(ssl, "_ssl", None), "_test_decode_cert", None)
+    if decode is None:
+        return None
+    handle, path = tempfile.mkstemp(suffix=".pem")
+    try:
+        with os.fdopen(handle, "w") as pem:
+            pem.write(ssl.DER_cert_to_PEM_cert(der))
+        return decode(path)
+    except (OSError, ssl.SSLError, ValueError):
+        return None
+    finally:
+        os.unlink(path)
+
+
+def four_letter_word(host, port, word, timeout, tls=None, peer=None):
+    """Send a four-letter word and return the whole answer (the server closes the connection when done).
+
+    tls: an ssl.SSLContext to speak TLS with (the secureClientPort). peer: a dict that receives the server's
+    certificate (DER) under 'certificate' when TLS is spoken."""
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
     except socket.timeout:
         raise ZooKeeperError("%s:%s: connection timed out after %ss" % (host, port, timeout))
     except (OSError, socket.error) as exc:
         raise ZooKeeperError("%s:%s: cannot connect (%s)" % (host, port, getattr(exc, "strerror", None) or exc))
+    if tls is not None:
+        try:
+            sock = tls.wrap_socket(sock, server_hostname=host if tls.check_hostname else None)
+        except socket.timeout:
+            sock.close()
+            raise ZooKeeperError("%s:%s: no TLS handshake within %ss (a plaintext port?)" % (host, port, timeout))
+        except ssl.SSLCertVerificationError as exc:
+            sock.close()
+            raise ZooKeeperError("%s:%s: TLS: the server's certificate is not trusted (%s)"
+                                 % (host, port, exc.verify_message or exc))
+        except (ssl.SSLError, OSError) as exc:
+            sock.close()
+            raise ZooKeeperError("%s:%s: TLS handshake failed (%s); a plaintext port, or a client certificate "
+                                 "the server does not accept?" % (host, port, getattr(exc, "reason", None) or exc))
+        if peer is not None:
+            peer["certificate"] = sock.getpeercert(binary_form=True)
     chunks = []
     try:
         sock.settimeout(timeout)
@@ -79,14 +177,16 @@ def four_letter_word(host, port, word, timeout):
     return answer
 
 
-def admin_command(host, port, command, timeout, tls=False, validate_certs=True, ca_path=None):
+def admin_command(host, port, command, timeout, tls=False, validate_certs=True, ca_path=None, client_cert=None,
+                  client_key=None):
     """GET /commands/<command> from the AdminServer and return the decoded JSON object."""
     url = "%s://%s:%s/commands/%s" % ("https" if tls else "http", _url_host(host), port, command)
     try:
         # Straight to the server: an HTTP proxy from the environment has no business between us and an
         # AdminServer on the ensemble's own network (or loopback).
         response = open_url(url, headers={"Accept": "application/json"}, timeout=timeout, use_proxy=False,
-                            validate_certs=validate_certs, ca_path=ca_path, follow_redirects="none")
+                            validate_certs=validate_certs, ca_path=ca_path, follow_redirects="none",
+                            client_cert=client_cert, client_key=client_key)
         body = response.read()
     except HTTPError as exc:
         raise ZooKeeperError("%s: HTTP %s %s" % (url, exc.code, exc.reason))
@@ -119,10 +219,10 @@ def _base_info(server):
     }
 
 
-def _fourlw_info(info, host, port, timeout):
+def _fourlw_info(info, host, port, timeout, tls=None):
     """srvr, then mntr and conf when whitelisted. Raises ZooKeeperError only if the server cannot be reached."""
     try:
-        _srvr_info(info, host, port, timeout)
+        _srvr_info(info, host, port, timeout, tls)
     except ZooKeeperError as exc:
         if "whitelist" not in str(exc):
             raise
@@ -136,7 +236,7 @@ def _fourlw_info(info, host, port, timeout):
         return info
     for word, parser in (("mntr", parse_mntr), ("conf", parse_conf)):
         try:
-            parsed = parser(four_letter_word(host, port, word, timeout))
+            parsed = parser(four_letter_word(host, port, word, timeout, tls=tls))
         except ZooKeeperError as exc:
             info["missing"].append("%s: %s" % (word, _reason(str(exc), info["server"])))
             continue
@@ -160,8 +260,12 @@ def _admin_info(info, host, params):
     srvr comes first: a server that is not serving answers it with HTTP 200 and an `error` field, while monitor
     fails with HTTP 500 on 3.9 in that state."""
     admin_host = params.get("admin_host") or host
-    options = dict(timeout=params["connect_timeout"], tls=params.get("admin_tls", False),
-                   validate_certs=params.get("admin_validate_certs", True), ca_path=params.get("admin_ca_path"))
+    admin_tls = params.get("admin_tls", False)
+    options = dict(timeout=params["connect_timeout"], tls=admin_tls,
+                   validate_certs=params.get("admin_validate_certs", True),
+                   ca_path=params.get("admin_ca_path") or (params.get("tls_ca_path") if admin_tls else None),
+                   client_cert=params.get("tls_cert_path") if admin_tls else None,
+                   client_key=params.get("tls_key_path") if admin_tls else None)
     port = params.get("admin_port") or 8080
     srvr = admin_command(admin_host, port, "srvr", **options)
     info.update(reachable=True, method="admin")
@@ -215,9 +319,14 @@ def server_info(server, params, details=True):
     failures in `error`."""
     host, port, info = _base_info(server)
     method = params.get("method") or "auto"
+    try:
+        tls = tls_context(params)
+    except ZooKeeperError as exc:
+        info["error"] = "%s: %s" % (info["server"], exc)
+        return _finish(info)
     if not details:
         try:
-            _srvr_info(info, host, port, params["connect_timeout"])
+            _srvr_info(info, host, port, params["connect_timeout"], tls)
         except ZooKeeperError as exc:
             info["error"] = str(exc)
         return _finish(info)
@@ -228,7 +337,7 @@ def server_info(server, params, details=True):
             info["error"] = str(exc)
         return _finish(info)
     try:
-        _fourlw_info(info, host, port, params["connect_timeout"])
+        _fourlw_info(info, host, port, params["connect_timeout"], tls)
     except ZooKeeperError as exc:
         info["error"] = str(exc)
         return _finish(info)
@@ -251,9 +360,13 @@ def server_info(server, params, details=True):
     return _finish(info)
 
 
-def _srvr_info(info, host, port, timeout):
-    answer = four_letter_word(host, port, "srvr", timeout)
+def _srvr_info(info, host, port, timeout, tls=None):
+    peer = {}
+    answer = four_letter_word(host, port, "srvr", timeout, tls=tls, peer=peer)
     info.update(reachable=True, method="fourlw")
+    if tls is not None:
+        info["tls"] = True
+        info["certificate"] = certificate_summary(peer.get("certificate"))
     try:
         info.update(parse_srvr(answer))
         info["raw"] = {"srvr": info["raw"]}

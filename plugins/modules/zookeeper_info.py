@@ -27,6 +27,7 @@ seealso:
 author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection
+  - zkforge.zookeeper.tls
   - zkforge.zookeeper.attributes
 options:
   expected_voters:
@@ -94,6 +95,23 @@ servers:
       type: str
       returned: always
       sample: follower
+    tls:
+      description: Whether it was asked over TLS (O(tls)).
+      type: bool
+      returned: when O(tls) is on and the server answered
+      sample: true
+    certificate:
+      description: >-
+        The certificate the server presented on its client port: subject, issuer, expiry (C(not_after), UTC) and
+        C(days_left), negative once expired; null when it could not be decoded.
+      type: dict
+      returned: when O(tls) is on and the server answered
+      sample:
+        subject: "commonName=zk1"
+        issuer: "commonName=zkforge CA"
+        not_after: "2027-12-02T06:54:23Z"
+        days_left: 364
+        subject_alt_names: ["DNS:zk1", "IP Address:10.0.0.11"]
     server_id:
       description: Its myid (needs conf).
       type: int

@@ -22,6 +22,8 @@ seealso:
   - module: zkforge.zookeeper.zookeeper_restart
     description: Restarts a marked server and clears its marker.
 author: zkforge maintainers (@zkforge)
+extends_documentation_fragment:
+  - zkforge.zookeeper.tls
 attributes:
   check_mode:
     description: Whether the module can run in check mode, and what it does then.
@@ -91,7 +93,7 @@ mode:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import server_info
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import TLS_ARGUMENT_SPEC, server_info
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.marker import read_marker
 
 
@@ -102,6 +104,7 @@ def main():
             state=dict(type="str", choices=["query", "present", "absent"], default="query"),
             server=dict(type="str"),
             connect_timeout=dict(type="float", default=2.0),
+            **TLS_ARGUMENT_SPEC
         ),
         supports_check_mode=True,
     )
@@ -127,8 +130,8 @@ def main():
     if pending:
         result["release"] = release if existed else ""
     if module.params["server"]:
-        info = server_info(module.params["server"], {"connect_timeout": module.params["connect_timeout"]},
-                           details=False)
+        params = dict((k, module.params[k]) for k in ["connect_timeout"] + list(TLS_ARGUMENT_SPEC))
+        info = server_info(module.params["server"], params, details=False)
         result["mode"] = info["mode"]
     module.exit_json(**result)
 

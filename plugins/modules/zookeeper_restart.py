@@ -35,6 +35,7 @@ seealso:
 author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection
+  - zkforge.zookeeper.tls
 attributes:
   check_mode:
     description: Whether the module can run in check mode, and what it does then.

@@ -29,6 +29,7 @@ seealso:
 author: zkforge maintainers (@zkforge)
 extends_documentation_fragment:
   - zkforge.zookeeper.connection
+  - zkforge.zookeeper.tls
   - zkforge.zookeeper.attributes
 options:
   condition:
