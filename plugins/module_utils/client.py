@@ -165,6 +165,10 @@ def four_letter_word(host, port, word, timeout, tls=None, peer=None):
     except socket.timeout:
         raise ZooKeeperError("%s:%s: no complete answer to '%s' within %ss" % (host, port, word, timeout))
     except (OSError, socket.error) as exc:
+        if not chunks and tls is not None and isinstance(exc, ssl.SSLError):
+            # TLS 1.3: a server refusing the client certificate says so only after the handshake.
+            raise ZooKeeperError("%s:%s: TLS: the server ended the session before answering '%s' (%s); a client "
+                                 "certificate it does not accept?" % (host, port, word, exc))
         if not chunks:
             raise ZooKeeperError("%s:%s: connection lost while asking '%s' (%s)" % (host, port, word, exc))
     finally:
