@@ -24,6 +24,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import 
     java_problems,
     member_problems,
     settings_problems,
+    subject_alt_names,
     zookeeper_servers,
 )
 
@@ -59,4 +60,5 @@ class FilterModule(object):
             "zookeeper_differs": differs,
             "zookeeper_account_differs": account_differs,
             "zookeeper_status_table": status_table,
+            "zookeeper_subject_alt_names": subject_alt_names,
         }

@@ -27,7 +27,8 @@ MANAGED_KEYS = (
     "tickTime", "initLimit", "syncLimit", "dataDir", "dataLogDir", "clientPort", "clientPortAddress",
     "maxClientCnxns", "autopurge.snapRetainCount", "autopurge.purgeInterval", "4lw.commands.whitelist",
     "admin.enableServer", "admin.serverAddress", "admin.serverPort", "metricsProvider.className",
-    "metricsProvider.httpPort", "quorumListenOnAllIPs", "peerType",
+    "metricsProvider.httpPort", "quorumListenOnAllIPs", "peerType", "secureClientPort", "secureClientPortAddress",
+    "serverCnxnFactory", "ssl.clientAuth",
 )
 # Families of keys that describe the ensemble's membership (server.N from the inventory) or the server's
 # identity; zoo.cfg has no myid key, but a dynamic configuration file would bring its own server lines.
@@ -37,6 +38,7 @@ MANAGED_KEY_PATTERNS = (
     (re.compile(r"^weight\.\d+$"), "weight.N"),
     (re.compile(r"^(dynamicConfigFile|reconfigEnabled|standaloneEnabled|myid)$"), None),
     (re.compile(r"^metricsProvider\."), "metricsProvider.*"),
+    (re.compile(r"^ssl\.(keyStore|trustStore)\."), "ssl.keyStore.*, ssl.trustStore.*"),
 )
 FOUR_LETTER_WORDS = ("conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "hash", "isro", "mntr", "ruok",
                      "srst", "srvr", "stat", "stmk", "wchc", "wchp", "wchs")
@@ -311,12 +313,13 @@ def settings_problems(settings, host, controller_file=None):
 
     ports = {}
     for name in ("zookeeper_client_port", "zookeeper_quorum_port", "zookeeper_election_port",
-                 "zookeeper_admin_server_port", "zookeeper_metrics_port", "zookeeper_firewall_ssh_port"):
+                 "zookeeper_admin_server_port", "zookeeper_metrics_port", "zookeeper_firewall_ssh_port",
+                 "zookeeper_secure_client_port"):
         port = _int_in(p, name, s.get(name), 1, 65535)
         if port is not None:
             ports[name] = port
     for name in ("zookeeper_quorum_listen_on_all_ips", "zookeeper_admin_server_enabled", "zookeeper_metrics_enabled",
-                 "zookeeper_allow_even_voters"):
+                 "zookeeper_allow_even_voters", "zookeeper_client_tls"):
         if not is_bool(s.get(name)):
             p.add(name, s.get(name), "true or false (a YAML boolean; on the command line -e '{\"%s\": false}')"
                   % name)
@@ -325,6 +328,9 @@ def settings_problems(settings, host, controller_file=None):
         listening.append("zookeeper_admin_server_port")
     if s.get("zookeeper_metrics_enabled") is True:
         listening.append("zookeeper_metrics_port")
+    if s.get("zookeeper_client_tls") is True:
+        listening.append("zookeeper_secure_client_port")
+        _check_tls(p, s, match, controller_file)
     used = {}
     for name in listening:
         if name in ports:
@@ -399,6 +405,45 @@ def settings_problems(settings, host, controller_file=None):
     _check_sources(p, "zookeeper_firewall_admin_sources", s.get("zookeeper_firewall_admin_sources"))
     _check_sources(p, "zookeeper_firewall_metrics_sources", s.get("zookeeper_firewall_metrics_sources"))
     return p.items
+
+
+TLS_CERTIFICATE_SOURCES = ("collection", "provided")
+TLS_CLIENT_AUTH = ("need", "want", "none")
+
+
+def _check_tls(p, s, version_match, controller_file):
+    """The TLS settings, checked when a TLS listener is on. Never shows the store password."""
+    if version_match and tuple(int(x) for x in version_match.groups()) < (3, 8, 0):
+        p.add("zookeeper_version", s.get("zookeeper_version"), "3.8.0 or later with zookeeper_client_tls (the"
+              " stores' passwords are read from files, ssl.*.passwordPath, since 3.8.0)")
+    if s.get("zookeeper_client_tls_auth") not in TLS_CLIENT_AUTH:
+        p.add("zookeeper_client_tls_auth", s.get("zookeeper_client_tls_auth"), "one of %s" % ", ".join(TLS_CLIENT_AUTH))
+    source = s.get("zookeeper_tls_certificates")
+    if source not in TLS_CERTIFICATE_SOURCES:
+        p.add("zookeeper_tls_certificates", source, "collection (a CA the role keeps on the controller) or provided"
+                                                    " (zookeeper_tls_ca_file, zookeeper_tls_cert_file and"
+                                                    " zookeeper_tls_key_file)")
+    pki = s.get("zookeeper_tls_pki_dir")
+    if not isinstance(pki, str) or not (pki.startswith("/") and _SAFE_PATH.match(pki)) or pki.rstrip("/") == "":
+        p.add("zookeeper_tls_pki_dir", pki, "an absolute directory on the controller (not /)")
+    _int_in(p, "zookeeper_tls_cert_days", s.get("zookeeper_tls_cert_days"), 1, 3650, " days")
+    password = s.get("zookeeper_tls_store_password")
+    if not isinstance(password, str) or (password and (len(password) < 6 or "\n" in password)):
+        p.say("zookeeper_tls_store_password (not shown) must be empty (a random password kept in"
+              " zookeeper_tls_pki_dir) or a string of at least 6 characters on one line (PKCS12 stores need 6).")
+    if source == "provided":
+        for name in ("zookeeper_tls_ca_file", "zookeeper_tls_cert_file", "zookeeper_tls_key_file"):
+            value = s.get(name)
+            if not isinstance(value, str) or not value.startswith("/"):
+                p.add(name, value, "the absolute path of a PEM file on the controller (zookeeper_tls_certificates"
+                                   " is provided)")
+            elif controller_file is not None and not controller_file(value):
+                p.add(name, value, "a PEM file on the controller; not found there")
+
+
+def subject_alt_names(names):
+    """subjectAltName entries for a certificate: IP:<address> for IP addresses, DNS:<name> for the rest."""
+    return ["%s:%s" % ("IP" if is_ip(str(n)) else "DNS", n) for n in names if str(n)]
 
 
 def member_problems(servers, host, settings):
@@ -569,7 +614,8 @@ def host_problems(settings, state, host):
 
 def firewall_rules(servers, host, settings):
     """The (port, source) pairs this host's firewall allows: the client port to the client sources and to the
-    other members (their gates use it; no rule of their own when the client port is open to any), the quorum and election ports to the other members only, the
+    other members (their gates use it; no rule of their own when the client port is open to any), the TLS client
+    port likewise when it is on, the quorum and election ports to the other members only, the
     AdminServer and metrics ports to their own sources when enabled. Source 'any' means from anywhere."""
     s = settings
     peers = []
@@ -584,6 +630,8 @@ def firewall_rules(servers, host, settings):
                 rules.append([int(port), source])
     clients = list(s["zookeeper_firewall_client_sources"])
     allow(s["zookeeper_client_port"], clients if "any" in clients else clients + peers)
+    if s.get("zookeeper_client_tls") is True:
+        allow(s["zookeeper_secure_client_port"], clients if "any" in clients else clients + peers)
     allow(s["zookeeper_quorum_port"], peers)
     allow(s["zookeeper_election_port"], peers)
     if s["zookeeper_admin_server_enabled"]:

@@ -71,6 +71,17 @@ CASES = [
      ["zkB", "zookeeper_data_log_dir is 'txlog'"]),
     ("version not X.Y.Z", THREE, {"zookeeper_version": "3.9"}, ["zkA", "zookeeper_version is '3.9'", "X.Y.Z"]),
     ("malformed sha512", THREE, {"zookeeper_sha512": "abc123"}, ["zkA", "zookeeper_sha512 is 'abc123'", "128 hex digits"]),
+    ("tls on an old release", THREE, {"zookeeper_client_tls": True, "zookeeper_version": "3.7.2"},
+     ["zkA", "zookeeper_version is '3.7.2'", "3.8.0 or later with zookeeper_client_tls"]),
+    ("tls port collides", THREE, {"zookeeper_client_tls": True, "zookeeper_secure_client_port": 2181},
+     ["zookeeper_client_port and zookeeper_secure_client_port are all 2181"]),
+    ("tls provided files missing", THREE, {"zookeeper_client_tls": True, "zookeeper_tls_certificates": "provided",
+                                           "zookeeper_tls_ca_file": "/nonexistent/ca.pem"},
+     ["zookeeper_tls_ca_file is '/nonexistent/ca.pem'", "not found", "zookeeper_tls_cert_file is ''"]),
+    ("tls short password not shown", THREE, {"zookeeper_client_tls": True, "zookeeper_tls_store_password": "pw1"},
+     ["zookeeper_tls_store_password (not shown)", "at least 6"]),
+    ("tls keys in extra config", THREE, {"zookeeper_extra_config": {"ssl.keyStore.location": "/x.p12"}},
+     ["ssl.keyStore.location"]),
     # Choices are the argument spec's (meta/argument_specs.yml, entry point validate), checked first.
     ("unknown firewall backend", THREE, {"zookeeper_firewall_backend": "iptables"},
      ["zookeeper_firewall_backend must be one of", "iptables"]),
@@ -122,3 +133,9 @@ def test_even_voters_allowed_when_asked(tmp_path):
     proc = _run(tmp_path, {"zkA": {"zookeeper_id": 1}, "zkB": {"zookeeper_id": 2}},
                 {"zookeeper_allow_even_voters": True})
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_a_bad_store_password_is_never_shown(tmp_path):
+    proc = _run(tmp_path, THREE, {"zookeeper_client_tls": True, "zookeeper_tls_store_password": "pw1"})
+    assert proc.returncode != 0 and "zookeeper_tls_store_password" in proc.stdout
+    assert "pw1" not in proc.stdout + proc.stderr
