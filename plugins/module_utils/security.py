@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright: zkforge maintainers
+# Apache License 2.0 (see LICENSE)
+"""Security settings of a running ensemble and the rolls that change them without downtime.
+
+Each security setting is a chain of zoo.cfg states in which every two neighbours interoperate: servers in state k
+and k+1 form one quorum. A running ensemble moves along a chain one state per gated roll, never two at once, so
+at every moment of a roll all its servers are in two neighbouring states. The chains follow ZooKeeper's
+documented rolling procedures:
+
+- quorum TLS: plaintext, then port unification (accepts both, speaks plaintext), then sslQuorum with port
+  unification (speaks TLS, accepts both), then TLS only;
+- quorum SASL: off, then SASL on but required by nobody, then required by learners, then by servers too;
+- client listeners: plaintext only, both ports, TLS only (clients move between the second and third roll);
+- client SASL: no SASL provider, the provider without enforcement, enforcement.
+
+Chains are independent layers (TLS under SASL, listeners beside the quorum), so one roll may advance several
+chains by one state each. Pure functions; the role and its tests call them through filters."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import hashlib
+
+# Each chain: its zoo.cfg keys, then its states from "off" to "on" as the values of those keys (None: absent).
+CHAINS = {
+    "quorum_tls": {
+        "keys": ("portUnification", "sslQuorum"),
+        "states": [("false", "false"), ("true", "false"), ("true", "true"), ("false", "true")],
+    },
+    "quorum_sasl": {
+        "keys": ("quorum.auth.enableSasl", "quorum.auth.learnerRequireSasl", "quorum.auth.serverRequireSasl"),
+        "states": [("false", "false", "false"), ("true", "false", "false"), ("true", "true", "false"),
+                   ("true", "true", "true")],
+    },
+    "client_sasl": {
+        "keys": ("authProvider.sasl", "enforce.auth.enabled"),
+        "states": [(None, "false"), ("org.apache.zookeeper.server.auth.SASLAuthenticationProvider", "false"),
+                   ("org.apache.zookeeper.server.auth.SASLAuthenticationProvider", "true")],
+    },
+}
+# The client listeners are told by which ports are present, not by flags.
+LISTENERS = ("plaintext", "both", "tls")
+
+
+def chain_position(chain, config):
+    """Where a server's zoo.cfg (a dict of its keys) stands on a chain, or None when its values match no state
+    (edited by hand). Absent keys read as ZooKeeper's defaults (false, or no provider)."""
+    spec = CHAINS[chain]
+    values = []
+    for key, default in zip(spec["keys"], spec["states"][0]):
+        value = config.get(key)
+        if value is None:
+            values.append(default)
+            continue
+        text = str(value).strip()
+        values.append(text.lower() if text.lower() in ("true", "false") else text)
+    values = tuple(values)
+    return spec["states"].index(values) if values in spec["states"] else None
+
+
+def listener_position(config):
+    """plaintext (0), both (1) or tls (2) from clientPort and secureClientPort; None when neither is set."""
+    plain, secure = bool(config.get("clientPort")), bool(config.get("secureClientPort"))
+    if plain and secure:
+        return 1
+    if plain or secure:
+        return 0 if plain else 2
+    return None
+
+
+def _positions(configs):
+    """Each dimension's position per server: {dimension: {host: position}}."""
+    result = {name: {} for name in list(CHAINS) + ["listeners"]}
+    for host, config in configs.items():
+        for name in CHAINS:
+            result[name][host] = chain_position(name, config)
+        result["listeners"][host] = listener_position(config)
+    return result
+
+
+def security_steps(configs, target):
+    """The rolls that take a running ensemble from what its servers' zoo.cfg say (configs: {host: {key: value}})
+    to target ({quorum_tls, quorum_sasl, client_sasl: position on the chain; listeners: plaintext|both|tls}).
+
+    Returns {"steps": [state, ...], "problems": [...]}: each state a dict {dimension: position}, one roll each, in
+    order; no steps when every zoo.cfg already says the target (servers still waiting for their restart are the
+    ordinary roll's business). Problems, and no steps, when a server's settings match no state of a chain or
+    servers stand more than one state apart: not something this role leaves behind."""
+    positions = _positions(configs)
+    problems, here, lagging = [], {}, False
+    for name, by_host in sorted(positions.items()):
+        goal = target_position(name, target)
+        unknown = sorted(h for h, p in by_host.items() if p is None)
+        if unknown:
+            problems.append("%s: the zoo.cfg of %s matches no state of %s; put back what the role wrote, or"
+                            " converge those servers by hand first" % (name, ", ".join(unknown), name))
+            continue
+        seen = sorted(set(by_host.values())) or [goal]
+        if seen[-1] - seen[0] > 1:
+            problems.append("%s: servers stand %d states apart (%s); a roll moves them one state at a time, so this"
+                            " was changed by hand" % (name, seen[-1] - seen[0], ", ".join(
+                                "%s=%s" % (h, p) for h, p in sorted(by_host.items()))))
+            continue
+        # Two neighbouring states: a run that stopped while writing zoo.cfg (or ran with --limit). The one nearer
+        # the goal is where that run was going; the others' files catch up first.
+        here[name] = min(seen, key=lambda p: (abs(goal - p), -p))
+        lagging = lagging or len(seen) > 1
+    if problems:
+        return {"steps": [], "problems": problems}
+    goal = {name: target_position(name, target) for name in here}
+    state, steps = dict(here), [dict(here)] if lagging else []
+    while state != goal:
+        state = {n: p + (goal[n] > p) - (goal[n] < p) for n, p in state.items()}
+        steps.append(dict(state))
+    return {"steps": steps, "problems": []}
+
+
+def target_position(name, target):
+    if name == "listeners":
+        return LISTENERS.index(target.get("listeners", "plaintext"))
+    return int(target.get(name, 0))
+
+
+def state_settings(state):
+    """The zoo.cfg keys and values of one state ({dimension: position}); listeners give clientPort/secureClientPort
+    presence as booleans under 'clientPort' and 'secureClientPort'."""
+    settings = {}
+    for name, position in state.items():
+        if name == "listeners":
+            settings["clientPort"] = position in (0, 1)
+            settings["secureClientPort"] = position in (1, 2)
+            continue
+        for key, value in zip(CHAINS[name]["keys"], CHAINS[name]["states"][position]):
+            settings[key] = value
+    return settings
+
+
+def digest(user, password):
+    """ZooKeeper's digest of a user and password (DigestAuthenticationProvider): user:base64(sha1(user:password)),
+    the form superDigest and digest ACLs take."""
+    text = "%s:%s" % (user, password)
+    return "%s:%s" % (user, base64.b64encode(hashlib.sha1(text.encode("utf-8")).digest()).decode("ascii"))
+
+
+def fips_mode_must_be_off(version, sasl_digest):
+    """Whether the JVM needs -Dzookeeper.fips-mode=false: DIGEST-MD5 SASL on a release that refuses it in FIPS
+    mode, which 3.9 turns on by default (3.9.4 and later no longer fall back to DIGEST-MD5 there)."""
+    if not sasl_digest:
+        return False
+    parts = tuple(int(x) for x in str(version).split(".")[:3])
+    return parts >= (3, 9, 4)

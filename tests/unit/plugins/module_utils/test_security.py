@@ -1,0 +1,95 @@
+"""The security chains: which rolls take a running ensemble from what its zoo.cfg files say to the inventory's
+security settings, one interoperable state at a time; the super-user digest; the FIPS-mode trap."""
+import subprocess
+
+import pytest
+
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import security as sec
+
+PLAIN = {"clientPort": "2181"}
+HOSTS = ("zk1", "zk2", "zk3")
+
+
+def _all(config):
+    return {h: dict(config) for h in HOSTS}
+
+
+def _settings(result, *keys):
+    return [tuple(sec.state_settings(step)[k] for k in keys) for step in result["steps"]]
+
+
+def test_quorum_tls_rolls_in_through_port_unification():
+    result = sec.security_steps(_all(PLAIN), {"quorum_tls": 3})
+    assert result["problems"] == []
+    assert _settings(result, "portUnification", "sslQuorum") == [("true", "false"), ("true", "true"),
+                                                                  ("false", "true")]
+
+
+def test_quorum_tls_rolls_out_the_same_way_backwards():
+    tls = dict(PLAIN, sslQuorum="true")
+    result = sec.security_steps(_all(tls), {"quorum_tls": 0})
+    assert _settings(result, "portUnification", "sslQuorum") == [("true", "true"), ("true", "false"),
+                                                                  ("false", "false")]
+
+
+def test_quorum_sasl_requires_learners_before_servers():
+    result = sec.security_steps(_all(PLAIN), {"quorum_sasl": 3})
+    assert _settings(result, "quorum.auth.enableSasl", "quorum.auth.learnerRequireSasl",
+                     "quorum.auth.serverRequireSasl") == [("true", "false", "false"), ("true", "true", "false"),
+                                                          ("true", "true", "true")]
+
+
+def test_independent_chains_advance_together_one_state_per_roll():
+    result = sec.security_steps(_all(PLAIN), {"quorum_tls": 3, "quorum_sasl": 3, "client_sasl": 2,
+                                              "listeners": "tls"})
+    assert len(result["steps"]) == 3
+    assert [s["listeners"] for s in result["steps"]] == [1, 2, 2]
+    assert [s["client_sasl"] for s in result["steps"]] == [1, 2, 2]
+    last = sec.state_settings(result["steps"][-1])
+    assert (last["clientPort"], last["secureClientPort"], last["enforce.auth.enabled"]) == (False, True, "true")
+
+
+def test_nothing_to_roll_when_every_zoo_cfg_says_the_target():
+    done = dict(PLAIN, secureClientPort="2281", sslQuorum="true", portUnification="false")
+    assert sec.security_steps(_all(done), {"quorum_tls": 3, "listeners": "both"}) == {"steps": [], "problems": []}
+
+
+def test_a_run_stopped_while_writing_zoo_cfg_first_brings_the_laggards_along():
+    configs = _all(dict(PLAIN, portUnification="true"))
+    configs["zk3"] = dict(PLAIN)  # not yet written when the run stopped
+    result = sec.security_steps(configs, {"quorum_tls": 3})
+    assert [s["quorum_tls"] for s in result["steps"]] == [1, 2, 3]
+
+
+def test_hand_edits_that_match_no_state_are_refused_by_name():
+    configs = _all(PLAIN)
+    configs["zk2"] = dict(PLAIN, **{"quorum.auth.learnerRequireSasl": "true"})  # required, yet SASL off
+    result = sec.security_steps(configs, {"quorum_sasl": 3})
+    assert result["steps"] == [] and "zk2" in result["problems"][0] and "quorum_sasl" in result["problems"][0]
+
+
+def test_servers_two_states_apart_are_refused():
+    configs = _all(PLAIN)
+    configs["zk1"] = dict(PLAIN, portUnification="true", sslQuorum="true")
+    result = sec.security_steps(configs, {"quorum_tls": 3})
+    assert result["steps"] == [] and "2 states apart" in result["problems"][0]
+
+
+def test_values_are_read_as_zookeeper_reads_them():
+    assert sec.chain_position("quorum_tls", {"sslQuorum": "True ", "portUnification": "FALSE"}) == 3
+    assert sec.chain_position("client_sasl", {}) == 0
+    assert sec.listener_position({"secureClientPort": "2281"}) == 2 and sec.listener_position({}) is None
+
+
+def test_digest_is_what_openssl_computes():
+    expected = subprocess.run("printf %s 'super:s3cr3t pass' | openssl dgst -sha1 -binary | base64", shell=True,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert sec.digest("super", "s3cr3t pass") == "super:" + expected
+
+
+@pytest.mark.parametrize("version, sasl, off", [
+    ("3.8.0", True, False), ("3.9.3", True, False), ("3.9.4", True, True), ("3.10.0", True, True),
+    ("3.9.4", False, False),
+])
+def test_fips_mode_is_turned_off_only_where_it_refuses_digest_md5(version, sasl, off):
+    assert sec.fips_mode_must_be_off(version, sasl) is off
