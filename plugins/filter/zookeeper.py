@@ -17,6 +17,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.install import (
     releases_to_remove,
 )
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import security_plan, state_settings
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import (
     ensemble_problems,
     firewall_rules,
@@ -61,4 +62,6 @@ class FilterModule(object):
             "zookeeper_account_differs": account_differs,
             "zookeeper_status_table": status_table,
             "zookeeper_subject_alt_names": subject_alt_names,
+            "zookeeper_security_plan": security_plan,
+            "zookeeper_security_settings": state_settings,
         }

@@ -142,3 +142,17 @@ def apply_monitor(info, monitor):
         info["latency"] = {k: _number(monitor.get(k + "_latency")) for k in ("min", "avg", "max")}
     if "zxid" not in info and monitor.get("last_zxid") not in (None, ""):
         info["zxid"] = parse_zxid(str(monitor["last_zxid"]))
+
+
+def parse_properties(text, keys=None):
+    """Key/value pairs of a Java properties file such as zoo.cfg ('key=value' or 'key: value'; '#' and '!' start
+    comments; the last value of a key wins, as for ZooKeeper). keys: only those, when given."""
+    values = {}
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line or line[0] in "#!":
+            continue
+        match = re.match(r"^([^=:\s]+)\s*[=:]\s*(.*)$", line)
+        if match and (keys is None or match.group(1) in keys):
+            values[match.group(1)] = match.group(2).strip()
+    return values

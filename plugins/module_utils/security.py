@@ -83,13 +83,14 @@ def _positions(configs):
 
 def security_steps(configs, target):
     """The rolls that take a running ensemble from what its servers' zoo.cfg say (configs: {host: {key: value}})
-    to target ({quorum_tls, quorum_sasl, client_sasl: position on the chain; listeners: plaintext|both|tls}).
+    to target ({quorum_tls, quorum_sasl, client_sasl: position on the chain; listeners: plaintext|both|tls}; the
+    dimensions the target names, only).
 
     Returns {"steps": [state, ...], "problems": [...]}: each state a dict {dimension: position}, one roll each, in
     order; no steps when every zoo.cfg already says the target (servers still waiting for their restart are the
     ordinary roll's business). Problems, and no steps, when a server's settings match no state of a chain or
     servers stand more than one state apart: not something this role leaves behind."""
-    positions = _positions(configs)
+    positions = dict((name, by_host) for name, by_host in _positions(configs).items() if name in target)
     problems, here, lagging = [], {}, False
     for name, by_host in sorted(positions.items()):
         goal = target_position(name, target)
@@ -116,6 +117,29 @@ def security_steps(configs, target):
         state = {n: p + (goal[n] > p) - (goal[n] < p) for n, p in state.items()}
         steps.append(dict(state))
     return {"steps": steps, "problems": []}
+
+
+def security_plan(hosts, hostvars, target):
+    """What the role writes into zoo.cfg now and which rolls follow, for the hosts of the play.
+
+    Reads each host's zoo.cfg values (_zookeeper_host.config, from preflight) and whether its server was running
+    (_zookeeper_was_active). With no server running (a first bootstrap, or an ensemble stopped as a whole) the
+    target is written at once. Otherwise the first step is written now (the converge's own roll restarts into
+    it) and the other steps follow, one roll each. Returns {now, later, problems}."""
+    target = dict((name, int(value) if name != "listeners" else value) for name, value in target.items())
+    running = any(hostvars[h].get("_zookeeper_was_active") for h in hosts)
+    configs = {}
+    for host in hosts:
+        config = (hostvars[host].get("_zookeeper_host") or {}).get("config") or {}
+        if config.get("exists"):
+            configs[host] = config.get("values") or {}
+    if not running or not configs:
+        return {"now": target, "later": [], "problems": []}
+    result = security_steps(configs, target)
+    if result["problems"]:
+        return {"now": target, "later": [], "problems": result["problems"]}
+    steps = result["steps"] or [target]
+    return {"now": steps[0], "later": steps[1:], "problems": []}
 
 
 def target_position(name, target):

@@ -28,7 +28,7 @@ MANAGED_KEYS = (
     "maxClientCnxns", "autopurge.snapRetainCount", "autopurge.purgeInterval", "4lw.commands.whitelist",
     "admin.enableServer", "admin.serverAddress", "admin.serverPort", "metricsProvider.className",
     "metricsProvider.httpPort", "quorumListenOnAllIPs", "peerType", "secureClientPort", "secureClientPortAddress",
-    "serverCnxnFactory", "ssl.clientAuth",
+    "serverCnxnFactory", "ssl.clientAuth", "sslQuorum", "portUnification",
 )
 # Families of keys that describe the ensemble's membership (server.N from the inventory) or the server's
 # identity; zoo.cfg has no myid key, but a dynamic configuration file would bring its own server lines.
@@ -38,7 +38,7 @@ MANAGED_KEY_PATTERNS = (
     (re.compile(r"^weight\.\d+$"), "weight.N"),
     (re.compile(r"^(dynamicConfigFile|reconfigEnabled|standaloneEnabled|myid)$"), None),
     (re.compile(r"^metricsProvider\."), "metricsProvider.*"),
-    (re.compile(r"^ssl\.(keyStore|trustStore)\."), "ssl.keyStore.*, ssl.trustStore.*"),
+    (re.compile(r"^ssl\.(quorum\.)?(keyStore|trustStore)\."), "ssl.keyStore.*, ssl.trustStore.*, ssl.quorum.*Store.*"),
 )
 FOUR_LETTER_WORDS = ("conf", "cons", "crst", "dirs", "dump", "envi", "gtmk", "hash", "isro", "mntr", "ruok",
                      "srst", "srvr", "stat", "stmk", "wchc", "wchp", "wchs")
@@ -319,7 +319,7 @@ def settings_problems(settings, host, controller_file=None):
         if port is not None:
             ports[name] = port
     for name in ("zookeeper_quorum_listen_on_all_ips", "zookeeper_admin_server_enabled", "zookeeper_metrics_enabled",
-                 "zookeeper_allow_even_voters", "zookeeper_client_tls"):
+                 "zookeeper_allow_even_voters", "zookeeper_client_tls", "zookeeper_quorum_tls"):
         if not is_bool(s.get(name)):
             p.add(name, s.get(name), "true or false (a YAML boolean; on the command line -e '{\"%s\": false}')"
                   % name)
@@ -330,6 +330,7 @@ def settings_problems(settings, host, controller_file=None):
         listening.append("zookeeper_metrics_port")
     if s.get("zookeeper_client_tls") is True:
         listening.append("zookeeper_secure_client_port")
+    if s.get("zookeeper_client_tls") is True or s.get("zookeeper_quorum_tls") is True:
         _check_tls(p, s, match, controller_file)
     used = {}
     for name in listening:
@@ -414,8 +415,8 @@ TLS_CLIENT_AUTH = ("need", "want", "none")
 def _check_tls(p, s, version_match, controller_file):
     """The TLS settings, checked when a TLS listener is on. Never shows the store password."""
     if version_match and tuple(int(x) for x in version_match.groups()) < (3, 8, 0):
-        p.add("zookeeper_version", s.get("zookeeper_version"), "3.8.0 or later with zookeeper_client_tls (the"
-              " stores' passwords are read from files, ssl.*.passwordPath, since 3.8.0)")
+        p.add("zookeeper_version", s.get("zookeeper_version"), "3.8.0 or later with zookeeper_client_tls or"
+              " zookeeper_quorum_tls (the stores' passwords are read from files, ssl.*.passwordPath, since 3.8.0)")
     if s.get("zookeeper_client_tls_auth") not in TLS_CLIENT_AUTH:
         p.add("zookeeper_client_tls_auth", s.get("zookeeper_client_tls_auth"), "one of %s" % ", ".join(TLS_CLIENT_AUTH))
     source = s.get("zookeeper_tls_certificates")

@@ -59,6 +59,14 @@ options:
     type: list
     elements: str
     default: []
+  config:
+    description: The server's C(zoo.cfg), to report the values of O(config_keys).
+    type: path
+  config_keys:
+    description: Keys of O(config) to report (the security settings a running ensemble moves through in steps).
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""
@@ -142,6 +150,12 @@ files:
   type: dict
   sample: {/etc/zookeeper/zoo.cfg: {exists: true, is_dir: false, owner: root, group: zookeeper, mode: "0640",
                                     checksum: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed}}
+config:
+  description: >-
+    The values of O(config_keys) in O(config) (absent keys are left out), and whether the file exists.
+  returned: when O(config) is set
+  type: dict
+  sample: {exists: true, values: {clientPort: "2181", sslQuorum: "true"}}
 programs:
   description: Each program of O(programs) and the path it was found at, empty when it was not found.
   returned: always
@@ -157,6 +171,7 @@ import re
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import parse_properties
 
 UNIT_MARKERS = ("org.apache.zookeeper.server.quorum.QuorumPeerMain", "Description=Apache ZooKeeper server")
 
@@ -275,6 +290,8 @@ def main():
         myid=dict(type="path"),
         files=dict(type="list", elements="path", default=[]),
         programs=dict(type="list", elements="str", default=[]),
+        config=dict(type="path"),
+        config_keys=dict(type="list", elements="str", default=[], no_log=False),
     ), supports_check_mode=True)
     params = module.params
     try:
@@ -295,6 +312,12 @@ def main():
         result["install"] = _install(params["install_root"])
     if params["myid"]:
         result["myid"] = _myid(params["myid"])
+    if params["config"]:
+        try:
+            with open(params["config"]) as handle:
+                result["config"] = dict(exists=True, values=parse_properties(handle.read(), params["config_keys"]))
+        except (IOError, OSError):
+            result["config"] = dict(exists=False, values={})
     module.exit_json(**result)
 
 

@@ -145,3 +145,10 @@ def test_synced_needs_broadcast_peer_state():
              _info("zk3:2181", "leader", **LEADER_OK)]
     ok, reason = ensemble.synced(infos[0], infos, ensemble.ensemble_summary(infos))
     assert not ok and "not broadcast" in reason
+
+
+def test_properties_as_zookeeper_reads_zoo_cfg():
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import parse_properties
+    text = "# comment\n! also\nclientPort=2181\nsslQuorum = true\nportUnification: false\nclientPort=2182\nbad line\n"
+    assert parse_properties(text) == {"clientPort": "2182", "sslQuorum": "true", "portUnification": "false"}
+    assert parse_properties(text, ["sslQuorum"]) == {"sslQuorum": "true"}

@@ -93,3 +93,32 @@ def test_digest_is_what_openssl_computes():
 ])
 def test_fips_mode_is_turned_off_only_where_it_refuses_digest_md5(version, sasl, off):
     assert sec.fips_mode_must_be_off(version, sasl) is off
+
+
+def _hostvars(configs, running):
+    return {h: {"_zookeeper_was_active": running, "_zookeeper_host": {"config": {"exists": c is not None,
+                                                                                "values": c or {}}}}
+            for h, c in configs.items()}
+
+
+def test_a_first_bootstrap_writes_the_target_at_once():
+    plan = sec.security_plan(list(HOSTS), _hostvars({h: None for h in HOSTS}, False), {"quorum_tls": "3"})
+    assert plan == {"now": {"quorum_tls": 3}, "later": [], "problems": []}
+
+
+def test_a_running_ensemble_writes_the_first_step_now_and_rolls_the_others_later():
+    plan = sec.security_plan(list(HOSTS), _hostvars(_all(PLAIN), True), {"quorum_tls": "3"})
+    assert (plan["now"], plan["later"]) == ({"quorum_tls": 1}, [{"quorum_tls": 2}, {"quorum_tls": 3}])
+
+
+def test_a_running_ensemble_already_there_has_nothing_later():
+    done = dict(PLAIN, sslQuorum="true", portUnification="false")
+    plan = sec.security_plan(list(HOSTS), _hostvars(_all(done), True), {"quorum_tls": "3"})
+    assert (plan["now"], plan["later"], plan["problems"]) == ({"quorum_tls": 3}, [], [])
+
+
+def test_problems_stop_the_plan():
+    configs = _all(PLAIN)
+    configs["zk1"] = dict(PLAIN, sslQuorum="true", portUnification="true")
+    plan = sec.security_plan(list(HOSTS), _hostvars(configs, True), {"quorum_tls": "3"})
+    assert plan["later"] == [] and plan["problems"]
