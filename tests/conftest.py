@@ -20,6 +20,23 @@ sys.path.insert(0, str(ROOT / "collections"))
 os.environ.setdefault("ZKFORGE_CACHE", str(Path.home() / ".cache/zkforge"))
 
 
+def run_module(tmp_path, module, *args, check=False):
+    """Run one of the collection's modules with this Python's ansible on this machine (local connection), in
+    tmp_path, and return its result (the test-only results_json callback, tests/unit/callback_plugins)."""
+    import json
+    import subprocess
+
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"), ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+               ANSIBLE_STDOUT_CALLBACK="results_json",
+               ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "tests/unit/callback_plugins"))
+    command = [str(Path(sys.executable).parent / "ansible"), "localhost", "-c", "local",
+               "-e", "ansible_python_interpreter=%s" % sys.executable,
+               "-m", "zkforge.zookeeper.%s" % module, "-a", " ".join(args)] + (["--check"] if check else [])
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    return json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
+
+
 def closed_port():
     """A loopback port nothing listens on (bound, then released)."""
     import socket

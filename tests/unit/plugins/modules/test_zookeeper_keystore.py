@@ -1,27 +1,15 @@
 """zookeeper_keystore run by ansible on this machine (local connection) with the real openssl and the JDK's keytool:
 stores built, read back by keytool, left alone when nothing changed, rebuilt when a certificate or the password
 changes, and the password never on a command line."""
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[4]
-
+from conftest import run_module
 
 def _store(tmp_path, *args, check=False):
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"), ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_STDOUT_CALLBACK="results_json",
-               ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "tests/unit/callback_plugins"))
-    command = [str(Path(sys.executable).parent / "ansible"), "localhost", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable,
-               "-m", "zkforge.zookeeper.zookeeper_keystore", "-a", " ".join(args)] + (["--check"] if check else [])
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
-    return json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    return run_module(tmp_path, "zookeeper_keystore", *args, check=check)
 
 
 def _keytool_list(path, password_file):

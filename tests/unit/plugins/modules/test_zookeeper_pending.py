@@ -1,30 +1,12 @@
 """zookeeper_pending run by ansible on this machine (local connection) against real files, and against a real
 socket answering 'srvr' with output captured from a ZooKeeper 3.9.3 follower."""
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from conftest import closed_port
+from conftest import closed_port, run_module
 from test_server_info import FIXTURES, _FourLetterServer
 
-ROOT = Path(__file__).resolve().parents[4]
-
-
 def _pending(tmp_path, *args, check=False):
-    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_COLLECTIONS_PATH=str(ROOT / "collections"), ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_STDOUT_CALLBACK="results_json",
-               ANSIBLE_CALLBACK_PLUGINS=str(ROOT / "tests/unit/callback_plugins"))
-    command = [str(Path(sys.executable).parent / "ansible"), "localhost", "-c", "local",
-               "-e", "ansible_python_interpreter=%s" % sys.executable,
-               "-m", "zkforge.zookeeper.zookeeper_pending", "-a", " ".join(args)] + (["--check"] if check else [])
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
-    result = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
-    return result
+    return run_module(tmp_path, "zookeeper_pending", *args, check=check)
 
 
 def test_present_makes_an_empty_marker_once(tmp_path):
