@@ -17,7 +17,13 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.install import (
     releases_to_remove,
 )
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import security_plan, state_settings
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import (
+    digest,
+    fips_mode_must_be_off,
+    secret_shape,
+    security_plan,
+    state_settings,
+)
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import (
     ensemble_problems,
     firewall_rules,
@@ -38,6 +44,13 @@ def zookeeper_problems(settings, servers, host):
 def zookeeper_ensemble_problems(servers, settings, firewall=True):
     """Every problem of the ensemble as a whole (ids, roles, addresses, number of voters)."""
     return ensemble_problems(servers, settings, firewall)
+
+
+def zookeeper_secret_shape(value):
+    """A secret (or a mapping of names to secrets) as validation may see it: security.secret_shape of each."""
+    if isinstance(value, dict):
+        return dict((name, secret_shape(secret)) for name, secret in value.items())
+    return secret_shape(value)
 
 
 def zookeeper_host_problems(settings, state, host):
@@ -64,4 +77,7 @@ class FilterModule(object):
             "zookeeper_subject_alt_names": subject_alt_names,
             "zookeeper_security_plan": security_plan,
             "zookeeper_security_settings": state_settings,
+            "zookeeper_secret_shape": zookeeper_secret_shape,
+            "zookeeper_digest": digest,
+            "zookeeper_fips_mode_must_be_off": fips_mode_must_be_off,
         }

@@ -81,7 +81,7 @@ def _positions(configs):
     return result
 
 
-def security_steps(configs, target):
+def security_steps(configs, target, pending=False):
     """The rolls that take a running ensemble from what its servers' zoo.cfg say (configs: {host: {key: value}})
     to target ({quorum_tls, quorum_sasl, client_sasl: position on the chain; listeners: plaintext|both|tls}; the
     dimensions the target names, only).
@@ -89,7 +89,11 @@ def security_steps(configs, target):
     Returns {"steps": [state, ...], "problems": [...]}: each state a dict {dimension: position}, one roll each, in
     order; no steps when every zoo.cfg already says the target (servers still waiting for their restart are the
     ordinary roll's business). Problems, and no steps, when a server's settings match no state of a chain or
-    servers stand more than one state apart: not something this role leaves behind."""
+    servers stand more than one state apart: not something this role leaves behind.
+
+    pending: some server has not been restarted since its zoo.cfg was written (a run stopped during its roll), so
+    it may still run the state before. The first step then stays where the files are, and its roll brings those
+    servers along before the next state is written: a server never meets one two states away."""
     positions = dict((name, by_host) for name, by_host in _positions(configs).items() if name in target)
     problems, here, lagging = [], {}, False
     for name, by_host in sorted(positions.items()):
@@ -112,7 +116,7 @@ def security_steps(configs, target):
     if problems:
         return {"steps": [], "problems": problems}
     goal = {name: target_position(name, target) for name in here}
-    state, steps = dict(here), [dict(here)] if lagging else []
+    state, steps = dict(here), [dict(here)] if lagging or pending else []
     while state != goal:
         state = {n: p + (goal[n] > p) - (goal[n] < p) for n, p in state.items()}
         steps.append(dict(state))
@@ -122,8 +126,9 @@ def security_steps(configs, target):
 def security_plan(hosts, hostvars, target):
     """What the role writes into zoo.cfg now and which rolls follow, for the hosts of the play.
 
-    Reads each host's zoo.cfg values (_zookeeper_host.config, from preflight) and whether its server was running
-    (_zookeeper_was_active). With no server running (a first bootstrap, or an ensemble stopped as a whole) the
+    Reads each host's zoo.cfg values (_zookeeper_host.config, from preflight), whether its server was running
+    (_zookeeper_was_active) and whether it waits for a restart since its zoo.cfg was written
+    (_zookeeper_was_pending). With no server running (a first bootstrap, or an ensemble stopped as a whole) the
     target is written at once. Otherwise the first step is written now (the converge's own roll restarts into
     it) and the other steps follow, one roll each. Returns {now, later, problems}."""
     target = dict((name, int(value) if name != "listeners" else value) for name, value in target.items())
@@ -135,7 +140,8 @@ def security_plan(hosts, hostvars, target):
             configs[host] = config.get("values") or {}
     if not running or not configs:
         return {"now": target, "later": [], "problems": []}
-    result = security_steps(configs, target)
+    pending = any(hostvars[h].get("_zookeeper_was_pending") for h in hosts)
+    result = security_steps(configs, target, pending)
     if result["problems"]:
         return {"now": target, "later": [], "problems": result["problems"]}
     steps = result["steps"] or [target]
@@ -170,9 +176,28 @@ def digest(user, password):
 
 
 def fips_mode_must_be_off(version, sasl_digest):
-    """Whether the JVM needs -Dzookeeper.fips-mode=false: DIGEST-MD5 SASL on a release that refuses it in FIPS
-    mode, which 3.9 turns on by default (3.9.4 and later no longer fall back to DIGEST-MD5 there)."""
+    """Whether the JVM needs -Dzookeeper.fips-mode=false: DIGEST-MD5 SASL (quorum or clients) on 3.9 or later.
+    3.9 runs in FIPS mode by default, and its releases carrying ZOOKEEPER-5043 refuse DIGEST-MD5 there instead of
+    falling back to it; the property is harmless on the 3.9 releases before that change, so it is set on all."""
     if not sasl_digest:
         return False
     parts = tuple(int(x) for x in str(version).split(".")[:3])
-    return parts >= (3, 9, 4)
+    return parts >= (3, 9, 0)
+
+
+# Characters a password may not hold: it is written between double quotes in the JAAS file, one per line.
+_JAAS_UNSAFE = ('"', "\\", "\n", "\r", ";")
+
+
+def secret_shape(value):
+    """What validation may know of a secret without seeing it: its type, length, whether it fits between the JAAS
+    file's double quotes on one line, and a fingerprint (a truncated SHA-256) to tell whether two hosts hold the
+    same one. Never the value itself: this is what preflight's settings carry instead of passwords."""
+    if value is None or not isinstance(value, str):
+        return {"type": type(value).__name__, "length": 0, "jaas_safe": False, "fingerprint": ""}
+    return {
+        "type": "str",
+        "length": len(value),
+        "jaas_safe": bool(value) and not any(c in value for c in _JAAS_UNSAFE) and value.isprintable(),
+        "fingerprint": hashlib.sha256(value.encode("utf-8")).hexdigest()[:16] if value else "",
+    }

@@ -18,6 +18,8 @@ import ipaddress
 import posixpath
 import re
 
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import secret_shape
+
 # The comment the role gives the service account it creates; an account that carries it is ours.
 ACCOUNT_COMMENT = "Apache ZooKeeper (zkforge.zookeeper)"
 
@@ -28,7 +30,10 @@ MANAGED_KEYS = (
     "maxClientCnxns", "autopurge.snapRetainCount", "autopurge.purgeInterval", "4lw.commands.whitelist",
     "admin.enableServer", "admin.serverAddress", "admin.serverPort", "metricsProvider.className",
     "metricsProvider.httpPort", "quorumListenOnAllIPs", "peerType", "secureClientPort", "secureClientPortAddress",
-    "serverCnxnFactory", "ssl.clientAuth", "sslQuorum", "portUnification",
+    "serverCnxnFactory", "ssl.clientAuth", "sslQuorum", "portUnification", "quorum.auth.enableSasl",
+    "quorum.auth.learnerRequireSasl", "quorum.auth.serverRequireSasl", "quorum.auth.learner.saslLoginContext",
+    "quorum.auth.server.saslLoginContext", "authProvider.sasl", "enforce.auth.enabled", "enforce.auth.schemes",
+    "DigestAuthenticationProvider.superDigest", "superUser",
 )
 # Families of keys that describe the ensemble's membership (server.N from the inventory) or the server's
 # identity; zoo.cfg has no myid key, but a dynamic configuration file would bring its own server lines.
@@ -73,6 +78,8 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _URL = re.compile(r"^(https?|file)://[^\s\"'<>\\]+$")
 _CONFIG_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _JVM_OPTION = re.compile(r"^-[^\s\"'\\$%`]+$")
+# A SASL user name: it becomes a JAAS option (user_<name>) and, for the super user, part of a digest.
+_SASL_USER = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 _SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
 MIN_HEAP = 64 * 1024 ** 2
 
@@ -319,7 +326,8 @@ def settings_problems(settings, host, controller_file=None):
         if port is not None:
             ports[name] = port
     for name in ("zookeeper_quorum_listen_on_all_ips", "zookeeper_admin_server_enabled", "zookeeper_metrics_enabled",
-                 "zookeeper_allow_even_voters", "zookeeper_client_tls", "zookeeper_quorum_tls"):
+                 "zookeeper_allow_even_voters", "zookeeper_client_tls", "zookeeper_quorum_tls",
+                 "zookeeper_quorum_sasl", "zookeeper_client_sasl", "zookeeper_client_sasl_enforce"):
         if not is_bool(s.get(name)):
             p.add(name, s.get(name), "true or false (a YAML boolean; on the command line -e '{\"%s\": false}')"
                   % name)
@@ -332,6 +340,7 @@ def settings_problems(settings, host, controller_file=None):
         listening.append("zookeeper_secure_client_port")
     if s.get("zookeeper_client_tls") is True or s.get("zookeeper_quorum_tls") is True:
         _check_tls(p, s, match, controller_file)
+    _check_sasl(p, s, match)
     used = {}
     for name in listening:
         if name in ports:
@@ -428,10 +437,11 @@ def _check_tls(p, s, version_match, controller_file):
     if not isinstance(pki, str) or not (pki.startswith("/") and _SAFE_PATH.match(pki)) or pki.rstrip("/") == "":
         p.add("zookeeper_tls_pki_dir", pki, "an absolute directory on the controller (not /)")
     _int_in(p, "zookeeper_tls_cert_days", s.get("zookeeper_tls_cert_days"), 1, 3650, " days")
-    password = s.get("zookeeper_tls_store_password")
-    if not isinstance(password, str) or (password and (len(password) < 6 or "\n" in password)):
+    shape = s.get("zookeeper_tls_store_password") or {}
+    if shape.get("type") != "str" or (shape.get("length") and (shape["length"] < 6 or not shape.get("jaas_safe"))):
         p.say("zookeeper_tls_store_password (not shown) must be empty (a random password kept in"
-              " zookeeper_tls_pki_dir) or a string of at least 6 characters on one line (PKCS12 stores need 6).")
+              " zookeeper_tls_pki_dir) or a string of at least 6 printable characters on one line, without \" \\"
+              " or ; (PKCS12 stores need 6).")
     if source == "provided":
         for name in ("zookeeper_tls_ca_file", "zookeeper_tls_cert_file", "zookeeper_tls_key_file"):
             value = s.get(name)
@@ -442,9 +452,62 @@ def _check_tls(p, s, version_match, controller_file):
                 p.add(name, value, "a PEM file on the controller; not found there")
 
 
+def _secret_ok(p, name, shape, why):
+    """A password, seen only through security.secret_shape: set, long enough, fit for the JAAS file."""
+    shape = shape if isinstance(shape, dict) else {}
+    if shape.get("type") != "str" or shape.get("length", 0) < 8 or not shape.get("jaas_safe"):
+        p.say("%s (not shown) must be a string of at least 8 printable characters on one line, without \" \\ or ;"
+              " (%s); put it in Ansible Vault." % (name, why))
+        return False
+    return True
+
+
+def _check_sasl(p, s, version_match):
+    """Quorum and client SASL (DIGEST-MD5) and the super user. Passwords arrive as shapes, never as values."""
+    version = tuple(int(x) for x in version_match.groups()) if version_match else None
+    if s.get("zookeeper_quorum_sasl") is True:
+        user = s.get("zookeeper_quorum_sasl_user")
+        if not isinstance(user, str) or not _SASL_USER.match(user):
+            p.add("zookeeper_quorum_sasl_user", user, "a SASL user name: a letter, then letters, digits, _ or -"
+                                                      " (at most 64)")
+        _secret_ok(p, "zookeeper_quorum_sasl_password", s.get("zookeeper_quorum_sasl_password"),
+                   "zookeeper_quorum_sasl is on; the same on every server")
+    names = []
+    if s.get("zookeeper_client_sasl") is True:
+        users = s.get("zookeeper_client_sasl_users")
+        if not isinstance(users, dict) or not users:
+            p.add("zookeeper_client_sasl_users", "(%d users)" % len(users) if isinstance(users, dict) else
+                  type(users).__name__, "a mapping of SASL user names to their passwords, at least one (the"
+                                        " applications that connect; zookeeper_client_sasl is on)")
+        else:
+            for name, shape in sorted(users.items(), key=lambda kv: str(kv[0])):
+                if not isinstance(name, str) or not _SASL_USER.match(name):
+                    p.add("zookeeper_client_sasl_users", name, "user names made of a letter, then letters, digits,"
+                                                               " _ or - (at most 64)")
+                    continue
+                names.append(name)
+                _secret_ok(p, "the password of %s in zookeeper_client_sasl_users" % name, shape, "a client's")
+        if s.get("zookeeper_client_sasl_enforce") is True and version and version < (3, 7, 0):
+            p.add("zookeeper_version", s.get("zookeeper_version"), "3.7.0 or later with zookeeper_client_sasl_enforce"
+                  " (enforce.auth.enabled came in 3.7.0)")
+    super_shape = s.get("zookeeper_super_password") or {}
+    if super_shape.get("type") != "str" or super_shape.get("length"):
+        user = s.get("zookeeper_super_user")
+        if not isinstance(user, str) or not _SASL_USER.match(user):
+            p.add("zookeeper_super_user", user, "a user name: a letter, then letters, digits, _ or - (at most 64)")
+        elif user in names:
+            p.add("zookeeper_super_user", user, "a name none of zookeeper_client_sasl_users has (the super user is"
+                                                " one more SASL user when client SASL is on)")
+        _secret_ok(p, "zookeeper_super_password", super_shape, "or empty for no super user")
+
+
 def subject_alt_names(names):
     """subjectAltName entries for a certificate: IP:<address> for IP addresses, DNS:<name> for the rest."""
     return ["%s:%s" % ("IP" if is_ip(str(n)) else "DNS", n) for n in names if str(n)]
+
+
+# Settings every member must agree on (the quorum's protocol); zookeeper_servers carries each member's.
+QUORUM_AGREED = ("zookeeper_quorum_tls", "zookeeper_quorum_sasl", "zookeeper_quorum_sasl_user")
 
 
 def member_problems(servers, host, settings):
@@ -455,9 +518,19 @@ def member_problems(servers, host, settings):
     if host not in [s["host"] for s in servers]:
         p.say("it is not in the inventory group %s (zookeeper_ensemble_group), which lists the ensemble's"
               " servers." % _show(group))
+    mine_quorum = dict((k, settings.get(k)) for k in QUORUM_AGREED)
+    mine_quorum["quorum_sasl_fingerprint"] = (settings.get("zookeeper_quorum_sasl_password") or {}).get("fingerprint")
     for server in servers:
         if server["host"] == host:
             continue
+        for name, mine in sorted(mine_quorum.items()):
+            theirs = server.get(name)
+            if theirs is not None and mine is not None and theirs != mine:
+                secret = name == "quorum_sasl_fingerprint"
+                shown = "another password" if secret else "%s here but %s there" % (_show(mine), _show(theirs))
+                variable = "zookeeper_quorum_sasl_password" if secret else name
+                p.say("%s differs from %s (%s); every member must agree on how servers talk to each other, or"
+                      " they do not form one quorum." % (variable, server["host"], shown))
         for name in ("zookeeper_client_port", "zookeeper_quorum_port", "zookeeper_election_port"):
             theirs, mine = server.get(name), settings.get(name)
             if theirs is not None and mine is not None and str(theirs) != str(mine):
@@ -541,6 +614,11 @@ def zookeeper_servers(members, hostvars, fallback):
         )
         for port in ("zookeeper_client_port", "zookeeper_quorum_port", "zookeeper_election_port"):
             server[port] = hv.get(port, fallback.get(port))
+        for name in QUORUM_AGREED:
+            server[name] = hv.get(name, fallback.get(name))
+        password = hv.get("zookeeper_quorum_sasl_password")
+        server["quorum_sasl_fingerprint"] = (secret_shape(password) if isinstance(password, str) else
+                                             fallback.get("zookeeper_quorum_sasl_password") or {}).get("fingerprint")
         if isinstance(address, str):
             server["client"] = join_host_port(address, server["zookeeper_client_port"])
             server["quorum"] = "%s:%s" % (join_host_port(address, server["zookeeper_quorum_port"]),

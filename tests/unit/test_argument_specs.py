@@ -41,4 +41,10 @@ def test_validation_sees_every_public_variable():
     defaults = yaml.safe_load((role / "defaults/main.yml").read_text())
     settings = yaml.safe_load((role / "vars/main.yml").read_text())["_zookeeper_settings"]
     assert sorted(settings) == sorted(list(defaults) + ["zookeeper_id"])
-    assert all(value == "{{ %s }}" % key for key, value in settings.items() if key != "zookeeper_id")
+    # Passwords reach it as shapes only (length, fitness, fingerprint), never as values.
+    options = yaml.safe_load((role / "meta/argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+    secrets = {key for key, spec in options.items() if spec.get("no_log")}
+    assert secrets == {"zookeeper_tls_store_password", "zookeeper_quorum_sasl_password", "zookeeper_client_sasl_users",
+                       "zookeeper_super_password"}
+    assert all(value == ("{{ %s | zkforge.zookeeper.zookeeper_secret_shape }}" if key in secrets else "{{ %s }}") % key
+               for key, value in settings.items() if key != "zookeeper_id")

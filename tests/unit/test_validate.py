@@ -80,6 +80,12 @@ CASES = [
      ["zookeeper_tls_ca_file is '/nonexistent/ca.pem'", "not found", "zookeeper_tls_cert_file is ''"]),
     ("tls short password not shown", THREE, {"zookeeper_client_tls": True, "zookeeper_tls_store_password": "pw1"},
      ["zookeeper_tls_store_password (not shown)", "at least 6"]),
+    ("quorum sasl without a password", THREE, {"zookeeper_quorum_sasl": True},
+     ["zkA: zookeeper_quorum_sasl_password (not shown)", "Ansible Vault"]),
+    ("quorum sasl passwords differ", _with(zkB={"zookeeper_quorum_sasl_password": "another secret"}),
+     {"zookeeper_quorum_sasl": True, "zookeeper_quorum_sasl_password": "quorum secret"},
+     ["zkA: zookeeper_quorum_sasl_password differs from zkB (another password)"]),
+    ("client sasl without users", THREE, {"zookeeper_client_sasl": True}, ["zkA: zookeeper_client_sasl_users"]),
     ("tls keys in extra config", THREE, {"zookeeper_extra_config": {"ssl.keyStore.location": "/x.p12"}},
      ["ssl.keyStore.location"]),
     # Choices are the argument spec's (meta/argument_specs.yml, entry point validate), checked first.
@@ -139,3 +145,16 @@ def test_a_bad_store_password_is_never_shown(tmp_path):
     proc = _run(tmp_path, THREE, {"zookeeper_client_tls": True, "zookeeper_tls_store_password": "pw1"})
     assert proc.returncode != 0 and "zookeeper_tls_store_password" in proc.stdout
     assert "pw1" not in proc.stdout + proc.stderr
+
+
+def test_no_password_is_shown_when_sasl_settings_are_refused(tmp_path):
+    secrets = {"zookeeper_quorum_sasl_password": 'quorum"secret', "zookeeper_super_password": "sup;er-secret",
+               "zookeeper_client_sasl_users": {"kafka": "kafka\\secret"}}
+    proc = _run(tmp_path, _with(zkC={"zookeeper_quorum_sasl_password": "zkC own secret"}),
+                dict(secrets, zookeeper_quorum_sasl=True, zookeeper_client_sasl=True))
+    assert proc.returncode != 0
+    messages = " ".join(_failure_messages(proc.stdout))
+    assert "zookeeper_quorum_sasl_password (not shown)" in messages and "kafka in zookeeper_client_sasl_users" in messages
+    # JSON output escapes quotes and backslashes: look for both spellings.
+    for secret in ('quorum"secret', 'quorum\\"secret', "sup;er", "kafka\\secret", "kafka\\\\secret", "zkC own"):
+        assert secret not in proc.stdout + proc.stderr, secret

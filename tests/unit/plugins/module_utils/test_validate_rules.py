@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from ansible_collections.zkforge.zookeeper.plugins.module_utils import validate as v
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import secret_shape
 
 ROOT = Path(__file__).resolve().parents[4]
 DEFAULTS = yaml.safe_load((ROOT / "roles/zookeeper/defaults/main.yml").read_text())
@@ -16,6 +17,11 @@ def _settings(**changes):
                     zookeeper_firewall_address="192.0.2.1", zookeeper_java_home="",
                     zookeeper_firewall_ssh_port=22)
     settings.update(changes)
+    # As the role passes them (vars/main.yml): secrets as shapes only.
+    for name in ("zookeeper_tls_store_password", "zookeeper_quorum_sasl_password", "zookeeper_super_password"):
+        settings[name] = secret_shape(settings[name])
+    settings["zookeeper_client_sasl_users"] = dict(
+        (k, secret_shape(p)) for k, p in settings["zookeeper_client_sasl_users"].items())
     return settings
 
 
@@ -312,3 +318,67 @@ def test_local_tarball_must_be_on_the_controller(tmp_path):
     assert "not found: %s.sha512" % tarball in v.settings_problems(settings, "zk1", lambda p: Path(p).is_file())[0]
     settings["zookeeper_sha512"] = "a" * 128
     assert v.settings_problems(settings, "zk1", lambda path: Path(path).is_file()) == []
+
+
+SASL_BAD = [
+    # (changes, fragment expected, secret that must not show)
+    ({"zookeeper_quorum_sasl": True}, "zookeeper_quorum_sasl_password (not shown) must be a string of at least 8", None),
+    ({"zookeeper_quorum_sasl": True, "zookeeper_quorum_sasl_password": 'pass"word1'}, "without \" \\ or ;",
+     'pass"word1'),
+    ({"zookeeper_quorum_sasl": True, "zookeeper_quorum_sasl_password": "short"}, "at least 8", "short"),
+    ({"zookeeper_quorum_sasl": True, "zookeeper_quorum_sasl_password": "long enough",
+      "zookeeper_quorum_sasl_user": "zk quorum"}, "zookeeper_quorum_sasl_user is 'zk quorum'", "long enough"),
+    ({"zookeeper_quorum_sasl": "yes"}, "zookeeper_quorum_sasl is 'yes'; expected true or false", None),
+    ({"zookeeper_client_sasl": True}, "zookeeper_client_sasl_users is '(0 users)'", None),
+    ({"zookeeper_client_sasl": True, "zookeeper_client_sasl_users": {"kafka": "kafka1"}},
+     "the password of kafka in zookeeper_client_sasl_users (not shown)", "kafka1"),
+    ({"zookeeper_client_sasl": True, "zookeeper_client_sasl_users": {"user_x=1": "long enough"}},
+     "zookeeper_client_sasl_users is 'user_x=1'", "long enough"),
+    ({"zookeeper_client_sasl": True, "zookeeper_client_sasl_users": {"kafka": "long enough"},
+      "zookeeper_version": "3.6.4"}, "3.7.0 or later with zookeeper_client_sasl_enforce", "long enough"),
+    ({"zookeeper_client_sasl": True, "zookeeper_client_sasl_users": {"super": "long enough"},
+      "zookeeper_super_password": "also long enough"}, "zookeeper_super_user is 'super'", "also long enough"),
+    ({"zookeeper_super_password": "x;y;z;w;v"}, "zookeeper_super_password (not shown)", "x;y;z;w;v"),
+    ({"zookeeper_super_password": "long enough", "zookeeper_super_user": ""}, "zookeeper_super_user is ''",
+     "long enough"),
+    ({"zookeeper_extra_config": {"DigestAuthenticationProvider.superDigest": "super:x"}},
+     "DigestAuthenticationProvider.superDigest", None),
+]
+
+
+@pytest.mark.parametrize("changes, fragment, secret", SASL_BAD)
+def test_sasl_settings_are_checked_without_showing_a_password(changes, fragment, secret):
+    problems = " ".join(v.settings_problems(_settings(**changes), "zk1"))
+    assert fragment in problems, problems
+    assert problems.startswith("zk1: ")
+    assert secret is None or secret not in problems
+
+
+def test_sasl_everywhere_passes():
+    assert v.settings_problems(_settings(
+        zookeeper_quorum_sasl=True, zookeeper_quorum_sasl_password="quorum secret", zookeeper_client_sasl=True,
+        zookeeper_client_sasl_users={"kafka": "kafka secret", "solr": "solr secret"},
+        zookeeper_super_password="super secret"), "zk1") == []
+
+
+def test_every_member_holds_the_same_quorum_credentials():
+    fingerprint = secret_shape("quorum secret")["fingerprint"]
+    quorum = {"zookeeper_quorum_tls": False, "zookeeper_quorum_sasl": True, "zookeeper_quorum_sasl_user": "zookeeper"}
+    servers = _servers(dict(quorum, quorum_sasl_fingerprint=fingerprint),
+                       dict(quorum, quorum_sasl_fingerprint=secret_shape("other secret")["fingerprint"]),
+                       dict(quorum, zookeeper_quorum_sasl=False, quorum_sasl_fingerprint=fingerprint))
+    problems = v.member_problems(servers, "zk1", _settings(zookeeper_quorum_sasl=True,
+                                                           zookeeper_quorum_sasl_password="quorum secret"))
+    text = " ".join(problems)
+    assert "zk1: zookeeper_quorum_sasl_password differs from zk2 (another password)" in text
+    assert "zk1: zookeeper_quorum_sasl differs from zk3 (True here but False there)" in text
+    assert len(problems) == 2 and "secret" not in text
+
+
+def test_servers_carry_the_quorum_settings_and_a_password_fingerprint_only():
+    hostvars = {"a": {"zookeeper_id": 1, "zookeeper_quorum_sasl_password": "host secret"}, "b": {"zookeeper_id": 2}}
+    fallback = _settings(zookeeper_quorum_sasl=True, zookeeper_quorum_sasl_password="role secret")
+    a, b = v.zookeeper_servers(["a", "b"], hostvars, fallback)
+    assert a["quorum_sasl_fingerprint"] == secret_shape("host secret")["fingerprint"]
+    assert b["quorum_sasl_fingerprint"] == secret_shape("role secret")["fingerprint"]
+    assert b["zookeeper_quorum_sasl"] is True and "secret" not in repr([a, b]).replace("host secret", "")
