@@ -33,7 +33,7 @@ MANAGED_KEYS = (
     "serverCnxnFactory", "ssl.clientAuth", "sslQuorum", "portUnification", "quorum.auth.enableSasl",
     "quorum.auth.learnerRequireSasl", "quorum.auth.serverRequireSasl", "quorum.auth.learner.saslLoginContext",
     "quorum.auth.server.saslLoginContext", "authProvider.sasl", "enforce.auth.enabled", "enforce.auth.schemes",
-    "DigestAuthenticationProvider.superDigest", "superUser",
+    "DigestAuthenticationProvider.superDigest", "superUser", "sslQuorumReloadCertFiles", "client.certReload",
 )
 # Families of keys that describe the ensemble's membership (server.N from the inventory) or the server's
 # identity; zoo.cfg has no myid key, but a dynamic configuration file would bring its own server lines.
@@ -437,6 +437,11 @@ def _check_tls(p, s, version_match, controller_file):
     if not isinstance(pki, str) or not (pki.startswith("/") and _SAFE_PATH.match(pki)) or pki.rstrip("/") == "":
         p.add("zookeeper_tls_pki_dir", pki, "an absolute directory on the controller (not /)")
     _int_in(p, "zookeeper_tls_cert_days", s.get("zookeeper_tls_cert_days"), 1, 3650, " days")
+    renew = _int_in(p, "zookeeper_tls_renew_days", s.get("zookeeper_tls_renew_days"), 0, 3650, " days")
+    days = s.get("zookeeper_tls_cert_days")
+    if renew is not None and is_int(days) and renew >= int(days):
+        p.add("zookeeper_tls_renew_days", renew, "fewer days than zookeeper_tls_cert_days (%s), or every run would"
+              " reissue the certificates" % days)
     shape = s.get("zookeeper_tls_store_password") or {}
     if shape.get("type") != "str" or (shape.get("length") and (shape["length"] < 6 or not shape.get("jaas_safe"))):
         p.say("zookeeper_tls_store_password (not shown) must be empty (a random password kept in"

@@ -382,3 +382,19 @@ def test_servers_carry_the_quorum_settings_and_a_password_fingerprint_only():
     assert a["quorum_sasl_fingerprint"] == secret_shape("host secret")["fingerprint"]
     assert b["quorum_sasl_fingerprint"] == secret_shape("role secret")["fingerprint"]
     assert b["zookeeper_quorum_sasl"] is True and "secret" not in repr([a, b]).replace("host secret", "")
+
+
+@pytest.mark.parametrize("changes, fragment", [
+    ({"zookeeper_tls_renew_days": 365}, "zookeeper_tls_renew_days is 365; expected fewer days than zookeeper_tls_cert_days (365)"),
+    ({"zookeeper_tls_renew_days": -1}, "zookeeper_tls_renew_days is -1; expected a whole number from 0 to 3650 days"),
+    ({"zookeeper_tls_cert_days": 30, "zookeeper_tls_renew_days": 30}, "fewer days than zookeeper_tls_cert_days (30)"),
+])
+def test_certificates_are_not_renewed_on_every_run(changes, fragment):
+    problems = " ".join(v.settings_problems(_settings(zookeeper_quorum_tls=True, zookeeper_tls_pki_dir="/srv/pki",
+                                                      **changes), "zk1"))
+    assert fragment in problems, problems
+
+
+def test_renewal_window_shorter_than_validity_passes():
+    assert v.settings_problems(_settings(zookeeper_quorum_tls=True, zookeeper_tls_cert_days=400,
+                                         zookeeper_tls_renew_days=370, zookeeper_tls_pki_dir="/srv/pki"), "zk1") == []
