@@ -144,6 +144,9 @@ def run(args):
         "longest_write_gap_s": round(gaps[0][0] if gaps else 0.0, 3),
         # where the longest gaps were, to set them against the roll's steps and the leader timeline
         "longest_write_gaps": [{"t": round(at - start, 3), "s": round(length, 3)} for length, at in gaps[:3]],
+        # every gap of 0.25 s or more, in order, to split the run by the roll's steps (tests/load/roll_steps.py)
+        "write_gaps": sorted(({"t": round(at - start, 3), "s": round(length, 3)} for length, at in gaps
+                              if length >= 0.25), key=lambda g: g["t"])[:1000],
         "leader_changes": watcher.leader_changes(),
         "leader_timeline": [{"t": round(t - start, 3), "leader": leader} for t, leader in watcher.timeline],
         "epochs": [{"t": round(t - start, 3), "epoch": epoch} for t, epoch in watcher.epochs],
