@@ -18,6 +18,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.install import (
 )
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import (
+    checks_over_tls,
     digest,
     fips_mode_must_be_off,
     secret_shape,
@@ -79,5 +80,6 @@ class FilterModule(object):
             "zookeeper_security_settings": state_settings,
             "zookeeper_secret_shape": zookeeper_secret_shape,
             "zookeeper_digest": digest,
+            "zookeeper_checks_over_tls": checks_over_tls,
             "zookeeper_fips_mode_must_be_off": fips_mode_must_be_off,
         }

@@ -115,12 +115,13 @@ def security_steps(configs, target, pending=False):
         lagging = lagging or len(seen) > 1
     if problems:
         return {"steps": [], "problems": problems}
+    highest = max(positions.get("listeners", {}).values() or [0])
     goal = {name: target_position(name, target) for name in here}
     state, steps = dict(here), [dict(here)] if lagging or pending else []
     while state != goal:
         state = {n: p + (goal[n] > p) - (goal[n] < p) for n, p in state.items()}
         steps.append(dict(state))
-    return {"steps": steps, "problems": []}
+    return {"steps": steps, "problems": [], "listeners_seen": highest}
 
 
 def security_plan(hosts, hostvars, target):
@@ -131,7 +132,8 @@ def security_plan(hosts, hostvars, target):
     (_zookeeper_was_pending). With no server running (a first bootstrap, or an ensemble stopped as a whole) the
     target is written at once. Otherwise the first step is written now (the converge's own roll restarts into
     it) and the other steps follow, one roll each. Returns {now, later, problems}."""
-    target = dict((name, int(value) if name != "listeners" else value) for name, value in target.items())
+    target = dict((name, int(value) if name != "listeners" else _listener_index(value))
+                  for name, value in target.items())
     running = any(hostvars[h].get("_zookeeper_was_active") for h in hosts)
     configs = {}
     for host in hosts:
@@ -139,18 +141,48 @@ def security_plan(hosts, hostvars, target):
         if config.get("exists"):
             configs[host] = config.get("values") or {}
     if not running or not configs:
-        return {"now": target, "later": [], "problems": []}
+        return _plan(target, [], [])
     pending = any(hostvars[h].get("_zookeeper_was_pending") for h in hosts)
     result = security_steps(configs, target, pending)
     if result["problems"]:
-        return {"now": target, "later": [], "problems": result["problems"]}
+        return _plan(target, [], result["problems"])
     steps = result["steps"] or [target]
-    return {"now": steps[0], "later": steps[1:], "problems": []}
+    return _plan(steps[0], steps[1:], [], result["listeners_seen"])
+
+
+def checks_over_tls(hosts, hostvars):
+    """Whether health checks must use the TLS client port before this run changes anything: some server's zoo.cfg
+    (read in preflight) has no plaintext client port."""
+    for host in hosts:
+        config = (hostvars[host].get("_zookeeper_host") or {}).get("config") or {}
+        if config.get("exists") and listener_position(config.get("values") or {}) == 2:
+            return True
+    return False
+
+
+def _plan(now, later, problems, listeners_seen=None):
+    """The plan, with what each chain needs on the hosts while this run rolls through it (in_use): a chain is in
+    use when the state written now or any later one has it on, even if the inventory turns it off. Turning SASL
+    off keeps the JAAS file and the JVM's pointer to it until the servers are past the last state that uses it."""
+    in_use = dict((name, any(int(state.get(name, 0)) > 0 for state in [now] + later))
+                  for name in ("quorum_tls", "quorum_sasl", "client_sasl"))
+    # Health checks during each roll (now, then each later one) use the TLS client port when some server lacks the
+    # plaintext one before or after it; every server has the TLS port then (neighbouring listener states).
+    checks_tls, before = [], listeners_seen
+    for state in [now] + later:
+        position = _listener_index(state.get("listeners", "plaintext"))
+        checks_tls.append(max(position, position if before is None else before) == 2)
+        before = position
+    return {"now": now, "later": later, "problems": problems, "in_use": in_use, "checks_tls": checks_tls}
+
+
+def _listener_index(value):
+    return value if isinstance(value, int) else LISTENERS.index(value)
 
 
 def target_position(name, target):
     if name == "listeners":
-        return LISTENERS.index(target.get("listeners", "plaintext"))
+        return _listener_index(target.get("listeners", "plaintext"))
     return int(target.get(name, 0))
 
 

@@ -327,7 +327,8 @@ def settings_problems(settings, host, controller_file=None):
             ports[name] = port
     for name in ("zookeeper_quorum_listen_on_all_ips", "zookeeper_admin_server_enabled", "zookeeper_metrics_enabled",
                  "zookeeper_allow_even_voters", "zookeeper_client_tls", "zookeeper_quorum_tls",
-                 "zookeeper_quorum_sasl", "zookeeper_client_sasl", "zookeeper_client_sasl_enforce"):
+                 "zookeeper_quorum_sasl", "zookeeper_client_sasl", "zookeeper_client_sasl_enforce",
+                 "zookeeper_client_plaintext"):
         if not is_bool(s.get(name)):
             p.add(name, s.get(name), "true or false (a YAML boolean; on the command line -e '{\"%s\": false}')"
                   % name)
@@ -340,6 +341,9 @@ def settings_problems(settings, host, controller_file=None):
         listening.append("zookeeper_secure_client_port")
     if s.get("zookeeper_client_tls") is True or s.get("zookeeper_quorum_tls") is True:
         _check_tls(p, s, match, controller_file)
+    if s.get("zookeeper_client_plaintext") is False and s.get("zookeeper_client_tls") is not True:
+        p.add("zookeeper_client_plaintext", False, "true unless zookeeper_client_tls is true (without the plaintext"
+                                                   " port, clients need the TLS one)")
     _check_sasl(p, s, match)
     used = {}
     for name in listening:
@@ -480,10 +484,13 @@ def _check_sasl(p, s, version_match):
     names = []
     if s.get("zookeeper_client_sasl") is True:
         users = s.get("zookeeper_client_sasl_users")
-        if not isinstance(users, dict) or not users:
-            p.add("zookeeper_client_sasl_users", "(%d users)" % len(users) if isinstance(users, dict) else
-                  type(users).__name__, "a mapping of SASL user names to their passwords, at least one (the"
-                                        " applications that connect; zookeeper_client_sasl is on)")
+        # A mapping arrives as {name: shape}; anything else as one shape (its type named, never its value).
+        mapping = isinstance(users, dict) and all(isinstance(shape, dict) for shape in users.values())
+        if not mapping or not users:
+            kind = users.get("type") if isinstance(users, dict) else type(users).__name__
+            shown = "(%d users)" % len(users) if mapping else "a %s" % kind
+            p.add("zookeeper_client_sasl_users", shown, "a mapping of SASL user names to their passwords, at least one"
+                                                        " (the applications that connect; zookeeper_client_sasl is on)")
         else:
             for name, shape in sorted(users.items(), key=lambda kv: str(kv[0])):
                 if not isinstance(name, str) or not _SASL_USER.match(name):
@@ -601,9 +608,10 @@ def ensemble_problems(servers, settings, firewall=True):
     return problems
 
 
-def zookeeper_servers(members, hostvars, fallback):
+def zookeeper_servers(members, hostvars, fallback, checks_tls=False):
     """The ensemble from the inventory: each member's id, role, addresses and ports. Role defaults are not
-    visible through hostvars, so `fallback` gives the values of the host asking (role defaults included)."""
+    visible through hostvars, so `fallback` gives the values of the host asking (role defaults included).
+    client is the address health checks use: the TLS client port's (secure_client) when checks_tls."""
     servers = []
     for name in members:
         hv = hostvars[name]
@@ -626,6 +634,10 @@ def zookeeper_servers(members, hostvars, fallback):
                                              fallback.get("zookeeper_quorum_sasl_password") or {}).get("fingerprint")
         if isinstance(address, str):
             server["client"] = join_host_port(address, server["zookeeper_client_port"])
+            server["secure_client"] = join_host_port(address, hv.get("zookeeper_secure_client_port", fallback.get(
+                "zookeeper_secure_client_port", 2281)))
+            if checks_tls:
+                server["client"] = server["secure_client"]
             server["quorum"] = "%s:%s" % (join_host_port(address, server["zookeeper_quorum_port"]),
                                           server["zookeeper_election_port"])
         servers.append(server)
@@ -713,7 +725,10 @@ def firewall_rules(servers, host, settings):
             if [int(port), source] not in rules:
                 rules.append([int(port), source])
     clients = list(s["zookeeper_firewall_client_sources"])
-    allow(s["zookeeper_client_port"], clients if "any" in clients else clients + peers)
+    # TLS-only clients: the plaintext port stays open to the members alone, for the health checks of the rolls that
+    # take it away (nothing listens there once they are done); clients are shut out at once.
+    plaintext = s.get("zookeeper_client_plaintext") is not False
+    allow(s["zookeeper_client_port"], (clients if "any" in clients else clients + peers) if plaintext else peers)
     if s.get("zookeeper_client_tls") is True:
         allow(s["zookeeper_secure_client_port"], clients if "any" in clients else clients + peers)
     allow(s["zookeeper_quorum_port"], peers)

@@ -51,7 +51,8 @@ def test_independent_chains_advance_together_one_state_per_roll():
 
 def test_nothing_to_roll_when_every_zoo_cfg_says_the_target():
     done = dict(PLAIN, secureClientPort="2281", sslQuorum="true", portUnification="false")
-    assert sec.security_steps(_all(done), {"quorum_tls": 3, "listeners": "both"}) == {"steps": [], "problems": []}
+    assert sec.security_steps(_all(done), {"quorum_tls": 3, "listeners": "both"}) == {
+        "steps": [], "problems": [], "listeners_seen": 1}
 
 
 def test_a_run_stopped_while_writing_zoo_cfg_first_brings_the_laggards_along():
@@ -103,7 +104,7 @@ def _hostvars(configs, running):
 
 def test_a_first_bootstrap_writes_the_target_at_once():
     plan = sec.security_plan(list(HOSTS), _hostvars({h: None for h in HOSTS}, False), {"quorum_tls": "3"})
-    assert plan == {"now": {"quorum_tls": 3}, "later": [], "problems": []}
+    assert {k: plan[k] for k in ("now", "later", "problems")} == {"now": {"quorum_tls": 3}, "later": [], "problems": []}
 
 
 def test_a_running_ensemble_writes_the_first_step_now_and_rolls_the_others_later():
@@ -170,7 +171,46 @@ def test_servers_waiting_for_their_restart_are_brought_along_before_the_next_sta
     for host in ("b", "c"):
         hostvars[host]["_zookeeper_was_pending"] = True
     plan = sec.security_plan(["a", "b", "c"], hostvars, {"quorum_tls": 3})
-    assert plan == {"now": {"quorum_tls": 1}, "later": [{"quorum_tls": 2}, {"quorum_tls": 3}], "problems": []}
+    assert {k: plan[k] for k in ("now", "later", "problems")} == {
+        "now": {"quorum_tls": 1}, "later": [{"quorum_tls": 2}, {"quorum_tls": 3}], "problems": []}
     hostvars["b"]["_zookeeper_was_pending"] = hostvars["c"]["_zookeeper_was_pending"] = False
     plan = sec.security_plan(["a", "b", "c"], hostvars, {"quorum_tls": 3})
     assert plan["now"] == {"quorum_tls": 2} and plan["later"] == [{"quorum_tls": 3}]
+
+
+def test_sasl_stays_in_use_while_a_running_ensemble_rolls_it_off():
+    on = {"quorum.auth.enableSasl": "true", "quorum.auth.learnerRequireSasl": "true",
+          "quorum.auth.serverRequireSasl": "true"}
+    hostvars = _hostvars(dict((h, on) for h in ("a", "b", "c")), True)
+    plan = sec.security_plan(["a", "b", "c"], hostvars, {"quorum_sasl": 0})
+    assert plan["now"] == {"quorum_sasl": 2} and plan["later"] == [{"quorum_sasl": 1}, {"quorum_sasl": 0}]
+    assert plan["in_use"]["quorum_sasl"] is True
+    # Next run: every server is off; nothing uses it any more.
+    off = _hostvars(dict((h, {}) for h in ("a", "b", "c")), True)
+    assert sec.security_plan(["a", "b", "c"], off, {"quorum_sasl": 0})["in_use"]["quorum_sasl"] is False
+    # A first bootstrap with it on uses it at once.
+    fresh = _hostvars(dict((h, None) for h in ("a", "b", "c")), False)
+    assert sec.security_plan(["a", "b", "c"], fresh, {"quorum_sasl": 3})["in_use"] == {
+        "quorum_tls": False, "quorum_sasl": True, "client_sasl": False}
+
+
+def test_checks_use_the_tls_port_in_every_roll_where_a_server_lacks_the_plaintext_one():
+    both = dict(PLAIN, secureClientPort="2281")
+    hostvars = _hostvars(_all(both), True)
+    # both -> tls: one roll; servers lose the plaintext port during it, so its checks use TLS.
+    plan = sec.security_plan(list(hostvars), hostvars, {"listeners": "tls"})
+    assert plan["now"] == {"listeners": 2} and plan["later"] == [] and plan["checks_tls"] == [True]
+    # plaintext -> tls: the first roll adds the TLS port (plaintext checks), the second drops plaintext (TLS).
+    hostvars = _hostvars(_all(PLAIN), True)
+    plan = sec.security_plan(list(hostvars), hostvars, {"listeners": "tls"})
+    assert [plan["now"]] + plan["later"] == [{"listeners": 1}, {"listeners": 2}]
+    assert plan["checks_tls"] == [False, True]
+    # tls -> both: the roll brings plaintext back; until it is done some servers lack it.
+    tls_only = {"secureClientPort": "2281"}
+    hostvars = _hostvars(_all(tls_only), True)
+    assert sec.security_plan(list(hostvars), hostvars, {"listeners": "both"})["checks_tls"] == [True]
+    assert sec.checks_over_tls(list(hostvars), hostvars) is True
+    assert sec.checks_over_tls(list(hostvars), _hostvars(_all(both), True)) is False
+    # A first bootstrap straight to TLS only checks over TLS.
+    fresh = _hostvars({"a": None, "b": None, "c": None}, False)
+    assert sec.security_plan(["a", "b", "c"], fresh, {"listeners": "tls"})["checks_tls"] == [True]

@@ -20,8 +20,9 @@ def _settings(**changes):
     # As the role passes them (vars/main.yml): secrets as shapes only.
     for name in ("zookeeper_tls_store_password", "zookeeper_quorum_sasl_password", "zookeeper_super_password"):
         settings[name] = secret_shape(settings[name])
-    settings["zookeeper_client_sasl_users"] = dict(
-        (k, secret_shape(p)) for k, p in settings["zookeeper_client_sasl_users"].items())
+    users = settings["zookeeper_client_sasl_users"]
+    settings["zookeeper_client_sasl_users"] = (dict((k, secret_shape(p)) for k, p in users.items())
+                                               if isinstance(users, dict) else secret_shape(users))
     return settings
 
 
@@ -330,6 +331,8 @@ SASL_BAD = [
       "zookeeper_quorum_sasl_user": "zk quorum"}, "zookeeper_quorum_sasl_user is 'zk quorum'", "long enough"),
     ({"zookeeper_quorum_sasl": "yes"}, "zookeeper_quorum_sasl is 'yes'; expected true or false", None),
     ({"zookeeper_client_sasl": True}, "zookeeper_client_sasl_users is '(0 users)'", None),
+    ({"zookeeper_client_sasl": True, "zookeeper_client_sasl_users": ["app", "secret-in-a-list"]},
+     "zookeeper_client_sasl_users is 'a list'; expected a mapping", "secret-in-a-list"),
     ({"zookeeper_client_sasl": True, "zookeeper_client_sasl_users": {"kafka": "kafka1"}},
      "the password of kafka in zookeeper_client_sasl_users (not shown)", "kafka1"),
     ({"zookeeper_client_sasl": True, "zookeeper_client_sasl_users": {"user_x=1": "long enough"}},
@@ -398,3 +401,24 @@ def test_certificates_are_not_renewed_on_every_run(changes, fragment):
 def test_renewal_window_shorter_than_validity_passes():
     assert v.settings_problems(_settings(zookeeper_quorum_tls=True, zookeeper_tls_cert_days=400,
                                          zookeeper_tls_renew_days=370, zookeeper_tls_pki_dir="/srv/pki"), "zk1") == []
+
+
+def test_checks_reach_the_tls_client_port_when_asked():
+    hostvars = {"a": {"zookeeper_id": 1}, "b": {"zookeeper_id": 2, "zookeeper_secure_client_port": 2282}}
+    fallback = {"zookeeper_client_port": 2181, "zookeeper_secure_client_port": 2281, "zookeeper_quorum_port": 2888,
+                "zookeeper_election_port": 3888}
+    a, b = v.zookeeper_servers(["a", "b"], hostvars, fallback)
+    assert (a["client"], a["secure_client"], b["secure_client"]) == ("a:2181", "a:2281", "b:2282")
+    a, b = v.zookeeper_servers(["a", "b"], hostvars, fallback, True)
+    assert (a["client"], b["client"]) == ("a:2281", "b:2282")
+
+
+def test_tls_only_clients_need_client_tls_and_close_the_plaintext_port():
+    assert "zookeeper_client_plaintext is False; expected true unless zookeeper_client_tls is true" in " ".join(
+        v.settings_problems(_settings(zookeeper_client_plaintext=False), "zk1"))
+    settings = _settings(zookeeper_client_plaintext=False, zookeeper_client_tls=True,
+                         zookeeper_tls_pki_dir="/srv/pki", zookeeper_firewall_client_sources=["198.51.100.0/24"])
+    assert v.settings_problems(settings, "zk1") == []
+    rules = v.firewall_rules(_servers({}, {}, {}), "zk1", settings)
+    assert sorted(source for port, source in rules if port == 2181) == ["192.0.2.2", "192.0.2.3"]
+    assert "198.51.100.0/24" in [source for port, source in rules if port == 2281]
