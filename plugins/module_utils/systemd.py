@@ -25,11 +25,18 @@ def unit_state(module, service):
 
 def unit_failure(before, now):
     """Why the unit is no longer running the process started before `before` was read, or None while it runs.
-    `before` is the state read right after the start; a restart by systemd shows as a higher NRestarts."""
+    `before` is the state read right after the start; a restart by systemd shows as a higher NRestarts.
+    A unit that was already waiting to be restarted by systemd when `before` was read (a crash loop that the start
+    found and did not interrupt) is owed that one restart: only its exits after it count."""
     if not now:
         return None
+    before = before or {}
     active, sub = now.get("ActiveState"), now.get("SubState")
-    restarts = int(now.get("NRestarts") or 0) - int((before or {}).get("NRestarts") or 0)
+    owed = 1 if before.get("SubState") == "auto-restart" else 0
+    restarts = int(now.get("NRestarts") or 0) - int(before.get("NRestarts") or 0) - owed
+    if owed and restarts < 0:
+        # Still waiting for the restart it was owed: nothing has run since the start, so nothing has failed.
+        return None
     if active in ("active", "reloading") and restarts <= 0:
         return None
     if active == "activating" and sub != "auto-restart" and restarts <= 0:
