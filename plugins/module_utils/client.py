@@ -126,11 +126,9 @@ def _decode_certificate(der):
         os.unlink(path)
 
 
-def four_letter_word(host, port, word, timeout, tls=None, peer=None):
-    """Send a four-letter word and return the whole answer (the server closes the connection when done).
-
-    tls: an ssl.SSLContext to speak TLS with (the secureClientPort). peer: a dict that receives the server's
-    certificate (DER) under 'certificate' when TLS is spoken."""
+def open_socket(host, port, timeout, tls=None, peer=None):
+    """A connected socket to host:port, TLS spoken when tls (an ssl.SSLContext) is given; peer: a dict that
+    receives the server's certificate (DER) under 'certificate'. Raises ZooKeeperError saying why not."""
     try:
         sock = socket.create_connection((host, port), timeout=timeout)
     except socket.timeout:
@@ -153,6 +151,16 @@ def four_letter_word(host, port, word, timeout, tls=None, peer=None):
                                  "the server does not accept?" % (host, port, getattr(exc, "reason", None) or exc))
         if peer is not None:
             peer["certificate"] = sock.getpeercert(binary_form=True)
+    sock.settimeout(timeout)
+    return sock
+
+
+def four_letter_word(host, port, word, timeout, tls=None, peer=None):
+    """Send a four-letter word and return the whole answer (the server closes the connection when done).
+
+    tls: an ssl.SSLContext to speak TLS with (the secureClientPort). peer: a dict that receives the server's
+    certificate (DER) under 'certificate' when TLS is spoken."""
+    sock = open_socket(host, port, timeout, tls, peer)
     chunks = []
     try:
         sock.settimeout(timeout)

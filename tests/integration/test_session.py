@@ -1,0 +1,122 @@
+"""The collection's wire-protocol client (module_utils/session.py) against real ZooKeeper servers on loopback
+(tests/localzk.py: the test mirror's repackaged Debian builds run by this machine's Java 17), 3.8.0 and 3.9.3:
+reading the dynamic configuration, reconfig as the super user, and every refusal an operator can meet."""
+import pytest
+
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import ZooKeeperError
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import parse_config, voters
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.session import Session, SessionError
+import localzk  # tests/localzk.py (tests/ is on sys.path through tests/conftest.py)
+
+PASSWORD = "super-test-password-session"
+
+
+@pytest.fixture(scope="module", params=["3.8.0", "3.9.3"])
+def ensemble(request, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("zk-%s" % request.param)
+    zk = localzk.Ensemble(localzk.unpack(request.param, directory), directory, 6, PASSWORD)
+    try:
+        for sid in (1, 2, 3):
+            zk.start(sid, members=[1, 2, 3])
+        zk.wait_serving([1, 2, 3])
+        zk.version = request.param
+        yield zk
+    finally:
+        zk.close()
+
+
+def _session(zk, sid, authenticated=True):
+    session = Session("127.0.0.1", zk.servers[sid]["client"], 5.0)
+    if authenticated:
+        session.authenticate("digest", "super:" + PASSWORD)
+    return session
+
+
+def _configs(zk, sids):
+    found = {}
+    for sid in sids:
+        with _session(zk, sid, authenticated=False) as session:
+            found[sid] = session.get_config()
+    return found
+
+
+def test_every_server_reports_the_configuration_it_started_with(ensemble):
+    configs = _configs(ensemble, [1, 2, 3])
+    assert len(set(configs.values())) == 1
+    config = parse_config(configs[1])
+    assert voters(config["members"]) == [1, 2, 3]
+    assert config["version"] is not None
+    assert config["members"][2]["client_port"] == ensemble.servers[2]["client"]
+
+
+def test_reconfig_needs_the_super_user(ensemble):
+    with _session(ensemble, 1, authenticated=False) as session:
+        with pytest.raises(SessionError) as refused:
+            session.reconfig(leaving=[3])
+    assert refused.value.code == -102 and "NOAUTH" in str(refused.value)
+    assert voters(parse_config(_configs(ensemble, [1])[1])["members"]) == [1, 2, 3]
+
+
+def test_a_wrong_super_password_is_not_the_super_user(ensemble):
+    # Digest authentication accepts any password: the session just gets another identity, which the reconfig
+    # operation then refuses.
+    with Session("127.0.0.1", ensemble.servers[1]["client"], 5.0) as session:
+        session.authenticate("digest", "super:not-the-password")
+        with pytest.raises(SessionError) as refused:
+            session.reconfig(leaving=[3])
+    assert refused.value.code == -102 and "super user password is wrong" in str(refused.value)
+
+
+def test_a_stale_configuration_version_is_refused(ensemble):
+    with _session(ensemble, 2) as session:
+        version = parse_config(session.get_config())["version"]
+        with pytest.raises(SessionError) as refused:
+            session.reconfig(leaving=[3], from_config=version - 1)
+    assert refused.value.code == -103
+
+
+def test_add_a_fourth_server_then_remove_it(ensemble):
+    zk = ensemble
+    # Started with the current members plus itself: it joins the leader as a non-voting follower and syncs.
+    zk.start(4, members=[1, 2, 3, 4])
+    zk.wait_serving([4])
+    with _session(zk, 1) as session:
+        before = parse_config(session.get_config())
+        committed = parse_config(session.reconfig(joining=[zk.spec(4)], from_config=before["version"]))
+    assert voters(committed["members"]) == [1, 2, 3, 4]
+    assert committed["version"] > before["version"]
+    with _session(zk, 4) as session:
+        committed = parse_config(session.reconfig(leaving=[4]))
+    assert voters(committed["members"]) == [1, 2, 3]
+    zk.stop(4)
+    # Every voter agrees on the final configuration, and the three still serve with one leader.
+    assert len(set(_configs(zk, [1, 2, 3]).values())) == 1
+    modes = zk.wait_serving([1, 2, 3])
+    assert sorted(modes.values()) == ["follower", "follower", "leader"]
+
+
+def test_zookeeper_admits_a_voter_that_does_not_run(ensemble):
+    # What the collection must check itself: ZooKeeper commits a configuration whose quorum is reached without the
+    # joining server (3 of 4 synced), so a voter that never started is accepted, and the ensemble then tolerates
+    # no failure at all. The role adds a voter only once it is synced as a non-voting follower.
+    zk = ensemble
+    with _session(zk, 1) as session:
+        committed = parse_config(session.reconfig(joining=[zk.spec(4)]))
+        assert voters(committed["members"]) == [1, 2, 3, 4]
+        committed = parse_config(session.reconfig(leaving=[4]))
+    assert voters(committed["members"]) == [1, 2, 3]
+
+
+def test_a_configuration_without_a_synced_quorum_is_refused(ensemble):
+    # Three voters that do not run: the new configuration of six has no quorum (4) of synced servers.
+    zk = ensemble
+    with _session(zk, 1) as session:
+        with pytest.raises(SessionError) as refused:
+            session.reconfig(joining=[zk.spec(4), zk.spec(5), zk.spec(6)])
+    assert refused.value.code == -13 and "NEWCONFIGNOQUORUM" in str(refused.value)
+    assert voters(parse_config(_configs(zk, [1])[1])["members"]) == [1, 2, 3]
+
+
+def test_a_closed_port_is_named(ensemble):
+    with pytest.raises(ZooKeeperError, match="cannot connect"):
+        Session("127.0.0.1", localzk.free_ports(1)[0], 2.0)
