@@ -243,3 +243,53 @@ def condition_met(condition, infos, targets, expected_voters):
         if not ok:
             reasons.append(reason)
     return not reasons, reasons, summary
+
+
+def running_membership(infos):
+    """The configuration the ensemble runs with, as its servers' `conf` lists it: the leader's when it answered,
+    else the first serving server's. {'server', 'version', 'members': {id: member}} or None when no serving server
+    listed one (a server whose `conf` is not whitelisted, or an ensemble that is down)."""
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import MembershipError, parse_config
+
+    ordered = sorted((i for i in infos if i.get("serving")), key=lambda i: i["mode"] != "leader")
+    for info in ordered:
+        conf = (info.get("raw") or {}).get("conf") or {}
+        lines = ["%s=%s" % (k, v) for k, v in conf.items() if k.startswith("server.")]
+        if not lines:
+            continue
+        if "version" in conf:
+            lines.append("version=%s" % conf["version"])
+        try:
+            parsed = parse_config("\n".join(lines))
+        except MembershipError:
+            continue
+        return dict(server=info["server"], version=parsed["version"], members=parsed["members"])
+    return None
+
+
+def membership_differences(running, expected_specs):
+    """Sentences naming how the inventory's membership (expected_specs: 'server.N=host:port:port[:role]' lines as
+    zoo.cfg carries them) differs from the running one; [] when they agree or nothing runs to compare with."""
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import changes, member_spec, parse_config
+
+    if running is None or not expected_specs:
+        return []
+    expected = parse_config("\n".join(expected_specs))["members"]
+    current = running["members"]
+    what = changes(current, expected)
+    sentences = []
+
+    def _spec(members, sid):
+        return member_spec(dict(members[sid], client_port=None)).split("=", 1)[1]
+
+    for sid in what["added"]:
+        sentences.append("server %d (%s) is in the inventory, not in the running configuration" % (sid, _spec(expected, sid)))
+    for sid in what["removed"]:
+        sentences.append("server %d (%s) runs in the ensemble, not in the inventory" % (sid, _spec(current, sid)))
+    for sid in what["moved"]:
+        sentences.append("server %d runs as %s, the inventory puts it at %s" % (sid, _spec(current, sid), _spec(expected, sid)))
+    for kind in ("promoted", "demoted"):
+        for sid in what[kind]:
+            sentences.append("server %d runs as %s, the inventory makes it %s" % (
+                sid, current[sid]["role"], "a participant" if kind == "promoted" else "an observer"))
+    return sentences

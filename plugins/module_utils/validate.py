@@ -640,6 +640,9 @@ def zookeeper_servers(members, hostvars, fallback, checks_tls=False):
                 server["client"] = server["secure_client"]
             server["quorum"] = "%s:%s" % (join_host_port(address, server["zookeeper_quorum_port"]),
                                           server["zookeeper_election_port"])
+            # The server line zoo.cfg carries (templates/zoo.cfg.j2) and the running ensemble is compared with.
+            server["spec"] = "server.%s=%s%s" % (server["id"], server["quorum"],
+                                                 ":observer" if server["role"] == "observer" else "")
         servers.append(server)
     return servers
 

@@ -45,6 +45,14 @@ options:
     type: list
     elements: str
     default: []
+  members:
+    description:
+      - The membership the ensemble should have, as C(server.N=host:quorum_port:election_port[:observer]) lines
+        (zoo.cfg's form). When given, RV(ensemble.membership.differences) names every server the running
+        configuration adds, lacks, places elsewhere or gives another role.
+    type: list
+    elements: str
+    version_added: 0.1.0
 """
 
 EXAMPLES = r"""
@@ -245,6 +253,38 @@ ensemble:
       elements: str
       returned: always
       sample: ["leader zk3:2181 counts 1 synced voting follower, expected 2"]
+    membership:
+      description:
+        - The configuration the ensemble runs with, as the leader (else the first serving server) lists it in
+          C(conf); null when no serving server lists one.
+      type: dict
+      returned: always
+      contains:
+        server:
+          description: The server it was read from.
+          type: str
+          returned: when a serving server listed it
+          sample: "zk3:2181"
+        version:
+          description: The configuration's version (a zxid; 0 for a static configuration never changed).
+          type: int
+          returned: when a serving server listed it
+          sample: 0
+        members:
+          description: Every server of the configuration, by id.
+          type: list
+          elements: dict
+          returned: when a serving server listed it
+          sample: [{id: 1, address: zk1, quorum_port: 2888, election_port: 3888, role: participant,
+                    client_address: null, client_port: null}]
+        differences:
+          description:
+            - Every server the running configuration adds, lacks, places elsewhere or gives another role, compared
+              with O(members); empty when O(members) is not given.
+          type: list
+          elements: str
+          returned: when a serving server listed it
+          sample: ["server 4 (zk4:2888:3888:participant) is in the inventory, not in the running configuration"]
     gate:
       description:
         - Whether a server may be restarted now, the check in front of every restart the collection's roll makes.
@@ -258,7 +298,13 @@ ensemble:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import CONNECTION_ARGUMENT_SPEC, server_info
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import ensemble_summary, gate
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import (
+    ensemble_summary,
+    gate,
+    membership_differences,
+    running_membership,
+)
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import MembershipError
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import server_key
 
 
@@ -268,12 +314,21 @@ def main():
         expected_voters=dict(type="int"),
         fail_on_unhealthy=dict(type="bool", default=False),
         repair_servers=dict(type="list", elements="str", default=[]),
+        members=dict(type="list", elements="str"),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     infos = [server_info(server, module.params) for server in module.params["servers"]]
     summary = ensemble_summary(infos, module.params["expected_voters"])
     repair = [server_key(s) for s in module.params["repair_servers"]]
     summary["gate"] = gate(infos, summary, repair)[0]
+    running = running_membership(infos)
+    try:
+        differences = membership_differences(running, module.params["members"])
+    except MembershipError as exc:
+        module.fail_json(msg="members: %s" % exc, servers=infos, ensemble=summary)
+    if running:
+        running["members"] = [running["members"][sid] for sid in sorted(running["members"])]
+    summary["membership"] = dict(running, differences=differences) if running else None
     if module.params["fail_on_unhealthy"] and not summary["healthy"]:
         module.fail_json(msg="The ensemble is not healthy: " + "; ".join(summary["problems"]),
                          servers=infos, ensemble=summary)

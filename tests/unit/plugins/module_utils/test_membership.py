@@ -1,0 +1,172 @@
+"""membership (module_utils/membership.py): the dynamic configuration read and written back, and the verdicts on a
+membership change made before anything is touched. Configuration texts as servers return /zookeeper/config (the
+session tests read them from real 3.8.0 and 3.9.3 servers)."""
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import membership_differences, running_membership
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import (
+    MembershipError,
+    changes,
+    member_spec,
+    parse_config,
+    problems,
+    steps,
+    voters,
+)
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import parse_conf
+
+THREE = """server.1=zk1:2888:3888:participant;0.0.0.0:2181
+server.2=zk2:2888:3888:participant;0.0.0.0:2181
+server.3=zk3:2888:3888:participant;0.0.0.0:2181
+version=100000000
+"""
+
+
+def _members(*specs):
+    return parse_config("\n".join(specs))["members"]
+
+
+def _voters(*ids, **moved):
+    return _members(*("server.%d=%s:2888:3888:participant;0.0.0.0:2181" % (i, moved.get("h%d" % i, "zk%d" % i))
+                      for i in ids))
+
+
+def test_configuration_read_and_written_back():
+    config = parse_config(THREE)
+    assert config["version"] == 0x100000000
+    assert sorted(config["members"]) == [1, 2, 3]
+    assert config["members"][2] == dict(id=2, address="zk2", quorum_port=2888, election_port=3888,
+                                        role="participant", client_address="0.0.0.0", client_port=2181)
+    assert [member_spec(m) for m in config["members"].values()] == THREE.splitlines()[:3]
+
+
+@pytest.mark.parametrize("value, spec", [
+    ("10.0.0.4:2888:3888", "server.4=10.0.0.4:2888:3888:participant"),
+    ("[fd00::4]:2888:3888:observer;[::]:2181", "server.4=[fd00::4]:2888:3888:observer;[::]:2181"),
+    ("zk4:2888:3888:observer;2182", "server.4=zk4:2888:3888:observer;0.0.0.0:2182"),
+])
+def test_spec_forms(value, spec):
+    assert member_spec(_members("server.4=" + value)[4]) == spec
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("server.1=zk1:2888", "cannot read the server spec"),
+    ("server.1=zk1:2888:3888:witness", "unknown role 'witness'"),
+    ("group.1=1:2:3", "hierarchical quorums"),
+    ("server.x=zk1:2888:3888", "not a server line"),
+])
+def test_unreadable_configurations_are_named(text, fragment):
+    with pytest.raises(MembershipError, match=fragment):
+        parse_config(text)
+
+
+def test_growing_three_to_five_adds_one_voter_at_a_time():
+    old, new = _voters(1, 2, 3), _voters(1, 2, 3, 4, 5)
+    assert problems(old, new, alive={1, 2, 3}) == []
+    assert [(s["action"], s["id"]) for s in steps(old, new)] == [("add", 4), ("add", 5)]
+    assert steps(old, new)[0]["joining"] == ["server.4=zk4:2888:3888:participant;0.0.0.0:2181"]
+
+
+def test_shrinking_five_to_three_removes_after_nothing_else():
+    old, new = _voters(1, 2, 3, 4, 5), _voters(1, 2, 3)
+    assert problems(old, new, alive={1, 2, 3, 4, 5}) == []
+    assert steps(old, new) == [dict(action="remove", id=4, leaving=[4]), dict(action="remove", id=5, leaving=[5])]
+
+
+def test_removing_too_many_voters_at_once_is_refused():
+    # 5 -> 2 would leave 2 of 5: not a quorum of the old configuration.
+    found = problems(_voters(1, 2, 3, 4, 5), _voters(1, 2, 3), alive={1, 2})
+    assert len(found) == 1 and "only 2 of the 5 voters" in found[0] and "not serving now: 3, 4, 5" in found[0]
+
+
+def test_an_even_number_of_voters_needs_consent():
+    old, new = _voters(1, 2, 3), _voters(1, 2, 3, 4)
+    assert "4 voters" in problems(old, new, alive={1, 2, 3})[0]
+    assert problems(old, new, alive={1, 2, 3}, allow_even=True) == []
+
+
+def test_replacing_a_dead_server_is_allowed_alone():
+    # zk3 died; id 3 moves to zk6. Voters 1 and 2 stay and serve: a quorum of three.
+    old, new = _voters(1, 2, 3), _voters(1, 2, 3, h3="zk6")
+    assert changes(old, new)["moved"] == [3]
+    assert problems(old, new, alive={1, 2}) == []
+    assert steps(old, new) == [dict(action="move", id=3, joining=["server.3=zk6:2888:3888:participant;0.0.0.0:2181"])]
+
+
+def test_two_changes_that_each_look_safe_lose_quorum_together():
+    # Replacing dead zk3 and removing zk2 in the same run: only zk1 would be left of the old three.
+    old, new = _voters(1, 2, 3), _members("server.1=zk1:2888:3888:participant;0.0.0.0:2181",
+                                          "server.3=zk6:2888:3888:participant;0.0.0.0:2181",
+                                          "server.4=zk4:2888:3888:participant;0.0.0.0:2181")
+    found = problems(old, new, alive={1, 2})
+    assert found and "only 1 of the 3 voters" in found[0] and "leaving, replaced or becoming observers: 2, 3" in found[0]
+
+
+def test_voter_to_observer_and_back():
+    old = _voters(1, 2, 3, 4, 5)
+    as_observer = _members(*(member_spec(m) for m in old.values() if m["id"] != 5),
+                           "server.5=zk5:2888:3888:observer;0.0.0.0:2181")
+    # 5 voters -> 4 voters + 1 observer: even, refused unless allowed.
+    assert "4 voters" in problems(old, as_observer, alive=set(old))[0]
+    assert problems(old, as_observer, alive=set(old), allow_even=True) == []
+    assert [(s["action"], s["id"]) for s in steps(old, as_observer)] == [("demote", 5)]
+    assert [(s["action"], s["id"]) for s in steps(as_observer, old)] == [("promote", 5)]
+
+
+def test_promotion_comes_before_demotion():
+    old = _members("server.1=zk1:2888:3888:participant", "server.2=zk2:2888:3888:participant",
+                   "server.3=zk3:2888:3888:participant", "server.4=zk4:2888:3888:observer")
+    new = _members("server.1=zk1:2888:3888:participant", "server.2=zk2:2888:3888:participant",
+                   "server.3=zk3:2888:3888:observer", "server.4=zk4:2888:3888:participant")
+    assert problems(old, new, alive={1, 2, 3, 4}) == []
+    assert [(s["action"], s["id"]) for s in steps(old, new)] == [("promote", 4), ("demote", 3)]
+
+
+def test_a_configuration_without_voters_is_refused():
+    assert problems(_voters(1), _members("server.1=zk1:2888:3888:observer"), alive={1}) == [
+        "the new configuration has no voters (participants)"]
+
+
+# The running membership as servers list it in `conf` (fixtures recorded from real 3.8.0 and 3.9.3 servers), and
+# how the inventory differs from it (the gate's first check).
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def _info(name, mode, serving=True):
+    return dict(server=name, mode=mode, serving=serving,
+                raw={"conf": parse_conf((FIXTURES / ("conf-%s.txt" % name)).read_text())})
+
+
+INVENTORY = ["server.1=zk1:2888:3888", "server.2=zk2:2888:3888", "server.3=zk3:2888:3888",
+             "server.4=zk4:2888:3888:observer"]
+
+
+def test_the_running_membership_is_the_leaders():
+    running = running_membership([_info("3.9.3-observer", "observer"), _info("3.9.3-leader", "leader")])
+    assert running["server"] == "3.9.3-leader" and running["version"] == 0
+    assert voters(running["members"]) == [1, 2, 3] and running["members"][4]["role"] == "observer"
+    assert membership_differences(running, INVENTORY) == []
+
+
+def test_no_membership_without_a_serving_server():
+    assert running_membership([_info("3.9.3-not-serving", "not_serving", serving=False)]) is None
+    assert membership_differences(None, INVENTORY) == []
+
+
+def test_an_inventory_that_grows_shrinks_moves_or_changes_roles_is_named():
+    running = running_membership([_info("3.8.0-leader", "leader")])
+    assert membership_differences(running, INVENTORY[:3]) == []
+    grown = INVENTORY[:3] + ["server.4=zk4:2888:3888", "server.5=zk5:2888:3888"]
+    assert membership_differences(running, grown) == [
+        "server 4 (zk4:2888:3888:participant) is in the inventory, not in the running configuration",
+        "server 5 (zk5:2888:3888:participant) is in the inventory, not in the running configuration"]
+    assert membership_differences(running, INVENTORY[:2]) == [
+        "server 3 (zk3:2888:3888:participant) runs in the ensemble, not in the inventory"]
+    moved = INVENTORY[:2] + ["server.3=zk6:2888:3888"]
+    assert membership_differences(running, moved) == [
+        "server 3 runs as zk3:2888:3888:participant, the inventory puts it at zk6:2888:3888:participant"]
+    demoted = INVENTORY[:2] + ["server.3=zk3:2888:3888:observer"]
+    assert membership_differences(running, demoted) == [
+        "server 3 runs as participant, the inventory makes it an observer"]
