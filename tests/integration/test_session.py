@@ -1,6 +1,8 @@
 """The collection's wire-protocol client (module_utils/session.py) against real ZooKeeper servers on loopback
 (tests/localzk.py: the test mirror's repackaged Debian builds run by this machine's Java 17), 3.8.0 and 3.9.3:
 reading the dynamic configuration, reconfig as the super user, and every refusal an operator can meet."""
+import json
+
 import pytest
 
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import ZooKeeperError
@@ -120,3 +122,40 @@ def test_a_configuration_without_a_synced_quorum_is_refused(ensemble):
 def test_a_closed_port_is_named(ensemble):
     with pytest.raises(ZooKeeperError, match="cannot connect"):
         Session("127.0.0.1", localzk.free_ports(1)[0], 2.0)
+
+
+# The module that carries the session to managed nodes (modules/zookeeper_reconfig.py), run by ansible on this
+# machine against the same servers.
+def _reconfig(tmp_path, zk, check=False, **args):
+    from conftest import run_module
+
+    args.setdefault("servers", ["127.0.0.1:%d" % zk.servers[1]["client"]])
+    return run_module(tmp_path, "zookeeper_reconfig", json.dumps(args), check=check)
+
+
+def test_module_adds_and_removes_a_server_once(ensemble, tmp_path):
+    zk = ensemble
+    zk.start(4, members=[1, 2, 3, 4])
+    zk.wait_serving([4])
+    read = _reconfig(tmp_path, zk)
+    assert not read.get("failed") and not read["changed"]
+    assert read["before"]["members"] == [zk.spec(sid) for sid in (1, 2, 3)]
+    dry = _reconfig(tmp_path, zk, check=True, joining=[zk.spec(4)], super_password=PASSWORD)
+    assert dry["changed"] and dry["after"] == dry["before"]
+    added = _reconfig(tmp_path, zk, joining=[zk.spec(4)], super_password=PASSWORD, from_config=read["before"]["version"])
+    assert added["changed"] and added["after"]["members"] == [zk.spec(sid) for sid in (1, 2, 3, 4)], added
+    assert added["after"]["version"] > added["before"]["version"]
+    again = _reconfig(tmp_path, zk, joining=[zk.spec(4)], super_password=PASSWORD)
+    assert not again["changed"] and again["after"]["version"] == added["after"]["version"]
+    stale = _reconfig(tmp_path, zk, leaving=[4], super_password=PASSWORD, from_config=read["before"]["version"])
+    assert stale["failed"] and "it changed since it was read" in stale["msg"]
+    wrong = _reconfig(tmp_path, zk, leaving=[4], super_password="not-the-password")
+    assert wrong["failed"] and "NOAUTH" in wrong["msg"] and "not-the-password" not in json.dumps(wrong)
+    removed = _reconfig(tmp_path, zk, leaving=[4], super_password=PASSWORD)
+    assert removed["changed"] and removed["after"]["members"] == [zk.spec(sid) for sid in (1, 2, 3)]
+    zk.stop(4)
+
+
+def test_module_refuses_a_spec_without_client_port(ensemble, tmp_path):
+    result = _reconfig(tmp_path, ensemble, joining=["server.4=127.0.0.1:1:2:participant"], super_password=PASSWORD)
+    assert result["failed"] and "names no client port" in result["msg"]
