@@ -74,23 +74,29 @@ class Ensemble:
         return "server.%d=127.0.0.1:%d:%d:%s;127.0.0.1:%d" % (sid, server["quorum"], server["election"],
                                                               server["role"], server["client"])
 
-    def write(self, sid, members):
+    def write(self, sid, members, static=False):
+        """static: the members as zoo.cfg server lines with clientPort (the form the role writes), else a
+        dynamic configuration file."""
         base = self.directory / ("zk%d" % sid)
         (base / "data").mkdir(parents=True, exist_ok=True)
         (base / "data/myid").write_text("%d\n" % sid)
-        (base / "zoo.cfg.dynamic").write_text("".join(self.spec(m) + "\n" for m in members))
-        (base / "zoo.cfg").write_text("\n".join([
-            "tickTime=500", "initLimit=20", "syncLimit=10",
-            "dataDir=%s" % (base / "data"),
-            "reconfigEnabled=true", "standaloneEnabled=false",
-            "4lw.commands.whitelist=*", "admin.enableServer=false",
-            "DigestAuthenticationProvider.superDigest=%s" % digest("super", self.super_password),
-            "dynamicConfigFile=%s" % (base / "zoo.cfg.dynamic"),
-        ]) + "\n")
+        lines = ["tickTime=500", "initLimit=20", "syncLimit=10", "dataDir=%s" % (base / "data"),
+                 "reconfigEnabled=true", "standaloneEnabled=false", "4lw.commands.whitelist=*",
+                 "admin.enableServer=false",
+                 "DigestAuthenticationProvider.superDigest=%s" % digest("super", self.super_password)]
+        if static:
+            lines.append("clientPort=%d" % self.servers[sid]["client"])
+            lines.extend(self.spec(m).split(";")[0] for m in members)
+        else:
+            (base / "zoo.cfg.dynamic").write_text("".join(self.spec(m) + "\n" for m in members))
+            lines.append("dynamicConfigFile=%s" % (base / "zoo.cfg.dynamic"))
+        (base / "zoo.cfg").write_text("\n".join(lines) + "\n")
         return base
 
-    def start(self, sid, members=None):
-        base = self.write(sid, members or sorted(self.servers))
+    def start(self, sid, members=None, static=False, write=True):
+        base = self.directory / ("zk%d" % sid)
+        if write:
+            self.write(sid, members or sorted(self.servers), static=static)
         log = open(base / "server.log", "ab")
         self.servers[sid]["process"] = subprocess.Popen(
             ["java", "-Xmx192m", "-Dzookeeper.log.dir=%s" % base,

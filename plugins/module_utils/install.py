@@ -10,6 +10,7 @@ __metaclass__ = type
 import hashlib
 import re
 
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import static_settings_differ
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import ACCOUNT_COMMENT
 
 
@@ -31,10 +32,14 @@ def releases_to_remove(releases, wanted, current, keep):
 ACCOUNT_SHELL = "/usr/sbin/nologin"
 
 
-def differs(state, owner, group, mode, content=None):
+def differs(state, owner, group, mode, content=None, config=None):
     """Whether a file or directory on the host differs from what the role would make of it: missing, another
     kind, owner, group or mode, or (a file, when `content` is given) other content. `state`: one entry of
-    zookeeper_host_info's paths or files. Deciding this from one read lets the role skip a module run per file."""
+    zookeeper_host_info's paths or files. Deciding this from one read lets the role skip a module run per file.
+
+    config: zookeeper_host_info's `config` (zoo.cfg read as properties). Once the host's zoo.cfg has
+    dynamicConfigFile, ZooKeeper owns its membership lines and rewrites the file in an order of its own, so only
+    the settings are compared (parsers.static_settings_differ)."""
     if not state or not state.get("exists") or state.get("error"):
         return True
     if state.get("is_dir") != (content is None) or (state.get("owner"), state.get("group"), state.get("mode")) != (
@@ -42,6 +47,9 @@ def differs(state, owner, group, mode, content=None):
         return True
     if content is None:
         return False
+    fingerprint = (config or {}).get("fingerprint") or {}
+    if "dynamicConfigFile" in fingerprint:
+        return static_settings_differ(fingerprint, content if isinstance(content, str) else content.decode("utf-8"))
     if not isinstance(content, bytes):
         content = str(content).encode("utf-8")
     return state.get("checksum") != hashlib.sha1(content).hexdigest()

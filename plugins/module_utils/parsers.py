@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import re
 
 NOT_SERVING = "This ZooKeeper instance is not currently serving requests"
@@ -156,3 +157,34 @@ def parse_properties(text, keys=None):
         if match and (keys is None or match.group(1) in keys):
             values[match.group(1)] = match.group(2).strip()
     return values
+
+
+# Keys of zoo.cfg that ZooKeeper itself rewrites once it runs with dynamic reconfiguration: it moves the server
+# lines (and hierarchical-quorum groups and weights) into a dynamic file of its own, points dynamicConfigFile at
+# the newest, drops peerType, and drops clientPort/clientPortAddress when a server's own spec carries its client
+# address. Rewriting the file in its own order without comments, too.
+ZOOKEEPER_OWNED_PREFIXES = ("server.", "group.", "weight.")
+ZOOKEEPER_OWNED_KEYS = ("dynamicConfigFile", "peerType")
+CLIENT_ADDRESS_KEYS = ("clientPort", "clientPortAddress")
+
+
+def properties_fingerprint(text):
+    """{key: short SHA-1 of the value} of a properties file: enough to tell which settings differ, without
+    carrying values (zoo.cfg can hold the super user's digest) in a module's result."""
+    return dict((key, hashlib.sha1(value.encode("utf-8")).hexdigest()[:16])
+                for key, value in parse_properties(text).items())
+
+
+def static_settings_differ(host_fingerprint, text):
+    """Whether the settings of zoo.cfg `text` (rendered by the role) differ from the host's (its fingerprint),
+    leaving out what ZooKeeper owns in a dynamically configured server (see ZOOKEEPER_OWNED_*): clientPort and
+    clientPortAddress count only while the host's file still has them."""
+    wanted = properties_fingerprint(text)
+
+    def _owned(key):
+        return key.startswith(ZOOKEEPER_OWNED_PREFIXES) or key in ZOOKEEPER_OWNED_KEYS
+
+    on_host = dict((k, v) for k, v in host_fingerprint.items() if not _owned(k))
+    rendered = dict((k, v) for k, v in wanted.items()
+                    if not _owned(k) and not (k in CLIENT_ADDRESS_KEYS and k not in host_fingerprint))
+    return on_host != rendered

@@ -328,7 +328,7 @@ def settings_problems(settings, host, controller_file=None):
     for name in ("zookeeper_quorum_listen_on_all_ips", "zookeeper_admin_server_enabled", "zookeeper_metrics_enabled",
                  "zookeeper_allow_even_voters", "zookeeper_client_tls", "zookeeper_quorum_tls",
                  "zookeeper_quorum_sasl", "zookeeper_client_sasl", "zookeeper_client_sasl_enforce",
-                 "zookeeper_client_plaintext"):
+                 "zookeeper_client_plaintext", "zookeeper_reconfig_enabled"):
         if not is_bool(s.get(name)):
             p.add(name, s.get(name), "true or false (a YAML boolean; on the command line -e '{\"%s\": false}')"
                   % name)
@@ -345,6 +345,10 @@ def settings_problems(settings, host, controller_file=None):
         p.add("zookeeper_client_plaintext", False, "true unless zookeeper_client_tls is true (without the plaintext"
                                                    " port, clients need the TLS one)")
     _check_sasl(p, s, match)
+    super_shape = s.get("zookeeper_super_password") or {}
+    if s.get("zookeeper_reconfig_enabled") is True and not super_shape.get("length"):
+        p.add("zookeeper_super_password", "(empty)", "a password (Ansible Vault) with zookeeper_reconfig_enabled: only"
+                                                     " the super user may change the membership")
     used = {}
     for name in listening:
         if name in ports:
@@ -519,7 +523,8 @@ def subject_alt_names(names):
 
 
 # Settings every member must agree on (the quorum's protocol); zookeeper_servers carries each member's.
-QUORUM_AGREED = ("zookeeper_quorum_tls", "zookeeper_quorum_sasl", "zookeeper_quorum_sasl_user")
+QUORUM_AGREED = ("zookeeper_quorum_tls", "zookeeper_quorum_sasl", "zookeeper_quorum_sasl_user",
+                 "zookeeper_reconfig_enabled")
 
 
 def member_problems(servers, host, settings):

@@ -152,10 +152,13 @@ files:
                                     checksum: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed}}
 config:
   description: >-
-    The values of O(config_keys) in O(config) (absent keys are left out), and whether the file exists.
+    The values of O(config_keys) in O(config) (absent keys are left out), whether the file exists, and a
+    C(fingerprint) of every setting (a short SHA-1 of each value, no values), which tells the settings the role
+    writes apart from those ZooKeeper rewrites itself under dynamic reconfiguration.
   returned: when O(config) is set
   type: dict
-  sample: {exists: true, values: {clientPort: "2181", sslQuorum: "true"}}
+  sample: {exists: true, values: {clientPort: "2181", sslQuorum: "true"},
+           fingerprint: {clientPort: 5f2a3b9e0c1d4e6f, sslQuorum: 5ffe533b830f08a0}}
 programs:
   description: Each program of O(programs) and the path it was found at, empty when it was not found.
   returned: always
@@ -171,7 +174,7 @@ import re
 import stat
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import parse_properties
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import parse_properties, properties_fingerprint
 
 UNIT_MARKERS = ("org.apache.zookeeper.server.quorum.QuorumPeerMain", "Description=Apache ZooKeeper server")
 
@@ -315,7 +318,9 @@ def main():
     if params["config"]:
         try:
             with open(params["config"]) as handle:
-                result["config"] = dict(exists=True, values=parse_properties(handle.read(), params["config_keys"]))
+                text = handle.read()
+            result["config"] = dict(exists=True, values=parse_properties(text, params["config_keys"]),
+                                    fingerprint=properties_fingerprint(text))
         except (IOError, OSError):
             result["config"] = dict(exists=False, values={})
     module.exit_json(**result)

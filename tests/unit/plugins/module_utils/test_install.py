@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from ansible_collections.zkforge.zookeeper.plugins.module_utils import ensemble, install
+from ansible_collections.zkforge.zookeeper.plugins.module_utils import ensemble, install, parsers
 
 ZOO_CFG = "tickTime=2000\n"
 FILE = {"exists": True, "is_dir": False, "owner": "root", "group": "zookeeper", "mode": "0640",
@@ -77,3 +77,60 @@ def test_roll_needed_only_when_a_server_was_or_became_pending():
     # A host without a preflight result in this play: the survey asks.
     assert ensemble.roll_needed(["zk1", "zk3"], dict(quiet, zk3={})) is True
     assert ensemble.roll_needed(["zk1"], {"zk1": {"_zookeeper_roll_request_all": True}}) is True
+
+
+# zoo.cfg under dynamic reconfiguration, as real servers left it (3.8.0 and 3.9.3 on loopback, tests/localzk.py):
+# the role's file (settings, then the server lines) and the one ZooKeeper rewrote once the ensemble formed, in an
+# order of its own, without comments, the server lines moved to zoo.cfg.dynamic.100000000.
+ROLE_WRITES = """# Managed by Ansible
+tickTime=2000
+dataDir=/var/lib/zookeeper
+clientPort=2181
+reconfigEnabled=true
+standaloneEnabled=false
+DigestAuthenticationProvider.superDigest=super:0bX78nEegDzJM3ju0iLBEJdWzjg=
+peerType=observer
+server.1=zk1:2888:3888
+server.2=zk2:2888:3888
+server.3=zk3:2888:3888:observer
+"""
+ZOOKEEPER_REWROTE = """dataDir=/var/lib/zookeeper
+standaloneEnabled=false
+DigestAuthenticationProvider.superDigest=super:0bX78nEegDzJM3ju0iLBEJdWzjg=
+reconfigEnabled=true
+clientPort=2181
+tickTime=2000
+dynamicConfigFile=/etc/zookeeper/zoo.cfg.dynamic.100000000
+"""
+DYNAMIC_FILE = {"exists": True, "is_dir": False, "owner": "zookeeper", "group": "zookeeper", "mode": "0640",
+        "checksum": hashlib.sha1(ZOOKEEPER_REWROTE.encode()).hexdigest()}
+
+
+def _config(text):
+    return {"exists": True, "values": {}, "fingerprint": parsers.properties_fingerprint(text)}
+
+
+def test_zookeepers_rewrite_of_zoo_cfg_is_no_change():
+    assert install.differs(DYNAMIC_FILE, "zookeeper", "zookeeper", "0640", ROLE_WRITES, _config(ZOOKEEPER_REWROTE)) is False
+    # Its client port moved into the server's own spec too (a reconfig that named it): still no change.
+    without_client = ZOOKEEPER_REWROTE.replace("clientPort=2181\n", "")
+    assert install.differs(DYNAMIC_FILE, "zookeeper", "zookeeper", "0640", ROLE_WRITES, _config(without_client)) is False
+
+
+@pytest.mark.parametrize("change", [("tickTime=2000", "tickTime=3000"), ("reconfigEnabled=true\n", ""),
+                                    ("clientPort=2181", "clientPort=2182")])
+def test_a_setting_the_role_writes_is_still_a_change(change):
+    assert install.differs(DYNAMIC_FILE, "zookeeper", "zookeeper", "0640", ROLE_WRITES.replace(*change),
+                           _config(ZOOKEEPER_REWROTE)) is True
+
+
+def test_a_static_zoo_cfg_is_compared_byte_for_byte():
+    static = ROLE_WRITES
+    state = dict(DYNAMIC_FILE, checksum=hashlib.sha1(static.encode()).hexdigest())
+    assert install.differs(state, "zookeeper", "zookeeper", "0640", static, _config(static)) is False
+    assert install.differs(state, "zookeeper", "zookeeper", "0640", "# comment\n" + static, _config(static)) is True
+
+
+def test_the_fingerprint_carries_no_values():
+    fingerprint = parsers.properties_fingerprint(ZOOKEEPER_REWROTE)
+    assert "0bX78nEegDzJM3ju0iLBEJdWzjg" not in repr(fingerprint) and len(fingerprint) == 7
