@@ -10,7 +10,12 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import roll_needed, roll_order, roll_survey
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import (
+    membership_plan,
+    roll_needed,
+    roll_order,
+    roll_survey,
+)
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.install import (
     account_differs,
     differs,
@@ -71,6 +76,7 @@ class FilterModule(object):
             "zookeeper_roll_order": roll_order,
             "zookeeper_roll_survey": roll_survey,
             "zookeeper_roll_needed": roll_needed,
+            "zookeeper_membership_plan": membership_plan,
             "zookeeper_releases_to_remove": releases_to_remove,
             "zookeeper_differs": differs,
             "zookeeper_account_differs": account_differs,

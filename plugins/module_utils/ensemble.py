@@ -293,3 +293,64 @@ def membership_differences(running, expected_specs):
             sentences.append("server %d runs as %s, the inventory makes it %s" % (
                 sid, current[sid]["role"], "a participant" if kind == "promoted" else "an observer"))
     return sentences
+
+
+# Membership changes the role makes so far; the others are refused by name before anything changes.
+MEMBERSHIP_ACTIONS = ("add", "promote", "demote")
+
+
+def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforced=False):
+    """The membership change a converge makes before anything else (membership.plan), from the gate's
+    zookeeper_info result and the inventory (validate.zookeeper_servers). A server serves when the gate found it
+    serving; the ensemble is dynamic when every member in the running configuration that the inventory knows ran
+    with reconfigEnabled at preflight (zookeeper_host_info's config values). Adds the hosts that join and their
+    client addresses, and the client addresses of the members before the change (those a step asks)."""
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import plan
+
+    ensemble = (gate_state or {}).get("ensemble") or {}
+    running = ensemble.get("membership")
+    if running and isinstance(running.get("members"), dict):  # as running_membership returns it
+        running = dict(running, members=[running["members"][i] for i in sorted(running["members"])])
+    by_id = dict((s["id"], s) for s in servers)
+    by_client = dict((s["client"], s) for s in servers)
+    alive = set()
+    for info in (gate_state or {}).get("servers") or []:
+        server = by_client.get(info.get("server"))
+        if info.get("serving") and server:
+            alive.add(server["id"])
+    dynamic = False
+    if running:
+        flags = []
+        for member in running["members"]:
+            server = by_id.get(member["id"])
+            if server and server["host"] in hostvars:
+                config = ((hostvars[server["host"]].get("_zookeeper_host") or {}).get("config") or {})
+                flags.append((config.get("values") or {}).get("reconfigEnabled") == "true")
+        dynamic = bool(flags) and all(flags)
+    result = plan(running, [s["dynamic_spec"] for s in servers], alive, dynamic, allow_even)
+    result["dynamic"] = dynamic
+    unsupported = sorted(set("%s (server %s)" % (step["action"], step["id"]) for step in result["steps"]
+                             if step["action"] not in MEMBERSHIP_ACTIONS))
+    if unsupported:
+        result["problems"].append("the role does not yet remove or replace servers: %s" % ", ".join(unsupported))
+    if result["change"] and sasl_enforced:
+        result["problems"].append("with zookeeper_client_sasl_enforce every session must log in with SASL, and the "
+                                  "role's reconfig client logs the super user in by digest only so far")
+    if result["problems"]:
+        result["steps"] = []
+    voters = dict((m["id"], m["role"]) for m in running["members"]) if running else {}
+    result["running_clients"] = [by_id[i]["client"] for i in sorted(voters) if i in by_id]
+    result["running_voters"] = len([i for i in voters if voters[i] == "participant"])
+    for step in result["steps"]:
+        server = by_id.get(step["id"])
+        step["host"] = server["host"] if server else None
+        step["client"] = server["client"] if server else None
+        # The members once this step is committed: who the wait after it asks, and how many voters it expects.
+        if step.get("leaving"):
+            voters.pop(step["id"], None)
+        else:
+            voters[step["id"]] = server["role"] if server else "participant"
+        step["clients_after"] = [by_id[i]["client"] for i in sorted(voters) if i in by_id]
+        step["voters_after"] = len([i for i in voters if voters[i] == "participant"])
+        step["observers_after"] = len([i for i in voters if voters[i] == "observer"])
+    return result

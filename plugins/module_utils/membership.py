@@ -102,7 +102,8 @@ def _same_place(old, new):
 def changes(old, new):
     """What turns membership old into new ({id: member} each), as lists of ids: added, removed, moved (same id,
     another address or ports: a replaced server), promoted (observer -> participant), demoted (participant ->
-    observer), updated (only the client address or port)."""
+    observer), updated (only the client address or port, when both name one: a server started from zoo.cfg's
+    server lines has none in the configuration, and its client port is in zoo.cfg instead)."""
     result = dict(added=[], removed=[], moved=[], promoted=[], demoted=[], updated=[])
     for sid in sorted(set(old) | set(new)):
         if sid not in new:
@@ -113,7 +114,7 @@ def changes(old, new):
             result["moved"].append(sid)
         elif old[sid]["role"] != new[sid]["role"]:
             result["promoted" if new[sid]["role"] == "participant" else "demoted"].append(sid)
-        elif member_spec(old[sid]) != member_spec(new[sid]):
+        elif old[sid]["client_port"] and new[sid]["client_port"] and member_spec(old[sid]) != member_spec(new[sid]):
             result["updated"].append(sid)
     return result
 
@@ -183,3 +184,28 @@ def steps(old, new):
     for sid in what["removed"]:
         ordered.append(dict(action="remove", id=sid, leaving=[sid]))
     return ordered
+
+
+def plan(running, wanted_specs, alive, dynamic, allow_even=False):
+    """What a converge must do about membership before anything else: {'change': bool, 'problems': [sentences],
+    'steps': [reconfig steps]}.
+
+    running: the membership the ensemble runs with, as zookeeper_info reports it ({'version', 'members': [member]})
+    or None when no server reports one (a first bootstrap, or an ensemble that is down: nothing to compare).
+    wanted_specs: the inventory's members as reconfig specs. alive: ids of the servers serving now. dynamic:
+    whether the running servers have dynamic reconfiguration; a static ensemble's membership is never changed."""
+    if not running:
+        return dict(change=False, problems=[], steps=[])
+    current = dict((m["id"], m) for m in running["members"])
+    wanted = parse_config("\n".join(wanted_specs))["members"]
+    what = changes(current, wanted)
+    if not any(what[k] for k in ("added", "removed", "moved", "promoted", "demoted")):
+        return dict(change=False, problems=[], steps=[])
+    if not dynamic:
+        return dict(change=True, steps=[], problems=[
+            "the ensemble runs a static configuration, where changing members by rewriting zoo.cfg and restarting "
+            "servers one at a time can split it into two quorums. Run once with zookeeper_reconfig_enabled: true "
+            "(and zookeeper_super_password) and the inventory as the ensemble runs now, one gated roll; then change "
+            "the membership"])
+    found = problems(current, wanted, alive, allow_even)
+    return dict(change=True, problems=found, steps=[] if found else steps(current, wanted))

@@ -62,8 +62,12 @@ def chain_position(chain, config):
 
 
 def listener_position(config):
-    """plaintext (0), both (1) or tls (2) from clientPort and secureClientPort; None when neither is set."""
-    plain, secure = bool(config.get("clientPort")), bool(config.get("secureClientPort"))
+    """plaintext (0), both (1) or tls (2) from clientPort and secureClientPort; None when neither is set.
+    Under dynamic reconfiguration ZooKeeper moves clientPort out of zoo.cfg into the server's own spec in its
+    dynamic file (when a reconfig named its client address): a zoo.cfg with dynamicConfigFile and no clientPort
+    still serves the plaintext port."""
+    plain = bool(config.get("clientPort")) or ("dynamicConfigFile" in config and "clientPort" not in config)
+    secure = bool(config.get("secureClientPort"))
     if plain and secure:
         return 1
     if plain or secure:

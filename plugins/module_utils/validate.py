@@ -346,6 +346,10 @@ def settings_problems(settings, host, controller_file=None):
                                                    " port, clients need the TLS one)")
     _check_sasl(p, s, match)
     super_shape = s.get("zookeeper_super_password") or {}
+    if s.get("zookeeper_reconfig_enabled") is True and s.get("zookeeper_client_plaintext") is False:
+        p.add("zookeeper_client_plaintext", False, "true with zookeeper_reconfig_enabled (a server that reconfig adds"
+                                                   " names its plaintext client port in ZooKeeper's dynamic"
+                                                   " configuration; TLS-only ensembles do not change members yet)")
     if s.get("zookeeper_reconfig_enabled") is True and not super_shape.get("length"):
         p.add("zookeeper_super_password", "(empty)", "a password (Ansible Vault) with zookeeper_reconfig_enabled: only"
                                                      " the super user may change the membership")
@@ -648,6 +652,12 @@ def zookeeper_servers(members, hostvars, fallback, checks_tls=False):
             # The server line zoo.cfg carries (templates/zoo.cfg.j2) and the running ensemble is compared with.
             server["spec"] = "server.%s=%s%s" % (server["id"], server["quorum"],
                                                  ":observer" if server["role"] == "observer" else "")
+            # The same with its role and client address, as reconfig takes it.
+            server["dynamic_spec"] = "server.%s=%s:%s;%s" % (
+                server["id"], server["quorum"], server["role"],
+                join_host_port(hv.get("zookeeper_client_port_address",
+                                      fallback.get("zookeeper_client_port_address", "0.0.0.0")),
+                               server["zookeeper_client_port"]))
         servers.append(server)
     return servers
 

@@ -5,7 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import membership_differences, running_membership
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import (
+    membership_differences,
+    membership_plan,
+    running_membership,
+)
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import (
     MembershipError,
     changes,
@@ -170,3 +174,57 @@ def test_an_inventory_that_grows_shrinks_moves_or_changes_roles_is_named():
     demoted = INVENTORY[:2] + ["server.3=zk3:2888:3888:observer"]
     assert membership_differences(running, demoted) == [
         "server 3 runs as participant, the inventory makes it an observer"]
+
+
+# The gate's plan (ensemble.membership_plan): from zookeeper_info's result, the inventory and each member's
+# preflight read of its zoo.cfg.
+def _servers(count, observers=()):
+    return [dict(host="zk%d" % i, id=i, role="observer" if i in observers else "participant",
+                 client="zk%d:2181" % i,
+                 dynamic_spec="server.%d=zk%d:2888:3888:%s;0.0.0.0:2181"
+                              % (i, i, "observer" if i in observers else "participant")) for i in range(1, count + 1)]
+
+
+def _gate(members, serving):
+    return {"servers": [dict(server="zk%d:2181" % i, serving=i in serving) for i in members],
+            "ensemble": {"membership": running_membership(
+                [dict(server="zk1:2181", mode="leader", serving=True,
+                      raw={"conf": dict(("server.%d" % i, "zk%d:2888:3888:participant" % i) for i in members)})])}}
+
+
+def _hostvars(count, reconfig=True):
+    value = {"reconfigEnabled": "true"} if reconfig else {}
+    return dict(("zk%d" % i, {"_zookeeper_host": {"config": {"values": value}}}) for i in range(1, count + 1))
+
+
+def test_plan_adds_servers_one_at_a_time_on_a_dynamic_ensemble():
+    result = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(5), _hostvars(5))
+    assert result["change"] and result["dynamic"] and result["problems"] == []
+    assert [(s["action"], s["id"], s["host"]) for s in result["steps"]] == [("add", 4, "zk4"), ("add", 5, "zk5")]
+    assert result["running_clients"] == ["zk1:2181", "zk2:2181", "zk3:2181"] and result["running_voters"] == 3
+    assert [(s["voters_after"], len(s["clients_after"])) for s in result["steps"]] == [(4, 4), (5, 5)]
+
+
+def test_plan_adds_an_observer():
+    result = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(4, observers={4}), _hostvars(4))
+    assert [(s["action"], s["voters_after"], s["observers_after"]) for s in result["steps"]] == [("add", 3, 1)]
+    assert result["steps"][0]["joining"] == ["server.4=zk4:2888:3888:observer;0.0.0.0:2181"]
+
+
+def test_plan_refuses_a_static_ensemble_and_says_how_to_proceed():
+    result = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(5), _hostvars(5, reconfig=False))
+    assert result["change"] and not result["dynamic"] and result["steps"] == []
+    assert "split it into two quorums" in result["problems"][0] and "zookeeper_reconfig_enabled" in result["problems"][0]
+
+
+def test_plan_refuses_what_the_role_does_not_do_yet_and_sasl_enforcement():
+    shrunk = membership_plan(_gate([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}), _servers(3), _hostvars(5))
+    assert shrunk["steps"] == [] and "does not yet remove or replace servers: remove (server 4), remove (server 5)" \
+        in shrunk["problems"][0]
+    enforced = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(5), _hostvars(5), sasl_enforced=True)
+    assert enforced["steps"] == [] and "SASL" in enforced["problems"][0]
+
+
+def test_no_plan_without_a_change_or_a_running_ensemble():
+    assert membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(3), _hostvars(3))["change"] is False
+    assert membership_plan({"servers": [], "ensemble": {"membership": None}}, _servers(3), {})["change"] is False

@@ -214,3 +214,13 @@ def test_checks_use_the_tls_port_in_every_roll_where_a_server_lacks_the_plaintex
     # A first bootstrap straight to TLS only checks over TLS.
     fresh = _hostvars({"a": None, "b": None, "c": None}, False)
     assert sec.security_plan(["a", "b", "c"], fresh, {"listeners": "tls"})["checks_tls"] == [True]
+
+
+def test_a_client_port_zookeeper_moved_into_its_dynamic_file_is_still_served():
+    # A server added by reconfig: ZooKeeper took clientPort out of its zoo.cfg (the spec carries it).
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import listener_position
+
+    moved = {"dynamicConfigFile": "/etc/zookeeper/zoo.cfg.dynamic.100000002"}
+    assert listener_position(moved) == 0
+    assert listener_position(dict(moved, secureClientPort="2281")) == 1
+    assert listener_position({"secureClientPort": "2281"}) == 2
