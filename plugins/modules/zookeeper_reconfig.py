@@ -121,7 +121,16 @@ after:
   returned: always
   type: dict
   sample: {version: 4294967300, members: ["server.1=zk1:2888:3888:participant;0.0.0.0:2181"]}
+connection_lost:
+  description: >-
+    Set when the server hung up before answering the reconfig (as it does when the leader or the server asked
+    leaves) and a server then showed the change committed: what was lost. Without such a server the module fails.
+  returned: when the answer was lost but the change is in place
+  type: str
+  sample: "zk1:2181: the server closed the session"
 """
+
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import (
@@ -136,7 +145,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership impor
     parse_member,
 )
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import split_server
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.session import Session
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.session import Session, SessionError
 
 
 def _summary(config):
@@ -149,6 +158,25 @@ def _still_to_do(config, joining, leaving):
     join = [m for m in joining if m["id"] not in members or member_spec(members[m["id"]]) != member_spec(m)]
     leave = [sid for sid in leaving if sid in members]
     return join, leave
+
+
+def _committed_after_all(module, servers, tls, joining, leaving, deadline):
+    """After the connection dropped during a reconfig: the configuration once some server shows the change, or
+    None when none did before the deadline. Removing the leader (or the server the session was on) makes servers
+    drop their client connections while ZooKeeper hands leadership over, often before the answer is sent."""
+    while True:
+        for server in servers:
+            host, port = split_server(server)
+            try:
+                with Session(host, port, module.params["connect_timeout"], tls=tls) as session:
+                    config = parse_config(session.get_config())
+            except (ZooKeeperError, MembershipError):
+                continue
+            if _still_to_do(config, joining, leaving) == ([], []):
+                return config
+        if time.time() > deadline:
+            return None
+        time.sleep(0.5)
 
 
 def _open(module, servers, tls):
@@ -205,13 +233,23 @@ def main():
                              % (before["version"], params["from_config"]), **result)
         if not params["super_password"]:
             module.fail_json(msg="super_password is needed to change the configuration", **result)
+        after = failure = None
         try:
             session.authenticate("digest", "%s:%s" % (params["super_user"], params["super_password"]))
             after = parse_config(session.reconfig(joining=[member_spec(m) for m in join], leaving=leave,
                                                   from_config=params["from_config"]))
         except (ZooKeeperError, MembershipError) as exc:
+            failure = exc
+    if after is None:
+        # Hung up on, not refused: the reconfig may have been committed. Look before failing.
+        if isinstance(failure, SessionError) and failure.code is None:
+            after = _committed_after_all(module, params["servers"], tls, join, leave,
+                                         time.time() + 3 * params["connect_timeout"])
+            if after is not None:
+                result["connection_lost"] = str(failure)
+        if after is None:
             module.fail_json(msg="reconfig (joining %s, leaving %s) failed: %s"
-                             % ([member_spec(m) for m in join] or "none", leave or "none", exc), **result)
+                             % ([member_spec(m) for m in join] or "none", leave or "none", failure), **result)
     result["after"] = _summary(after)
     if module._diff:
         result["diff"] = dict(before="\n".join(result["before"]["members"]) + "\n",

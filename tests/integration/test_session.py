@@ -159,3 +159,30 @@ def test_module_adds_and_removes_a_server_once(ensemble, tmp_path):
 def test_module_refuses_a_spec_without_client_port(ensemble, tmp_path):
     result = _reconfig(tmp_path, ensemble, joining=["server.4=127.0.0.1:1:2:participant"], super_password=PASSWORD)
     assert result["failed"] and "names no client port" in result["msg"]
+
+
+def test_module_removes_the_leader(ensemble, tmp_path):
+    # Removing the leader: ZooKeeper hands leadership to another voter, and the servers drop their client
+    # connections meanwhile, often before the reconfig's answer is sent. The module then looks for the change on
+    # the servers and reports it done (connection_lost says what was lost); it fails only if no server shows it.
+    zk = ensemble
+    zk.start(4, members=[1, 2, 3, 4])
+    zk.wait_serving([4])
+    added = _reconfig(tmp_path, zk, joining=[zk.spec(4)], super_password=PASSWORD)
+    assert added["changed"], added
+    leader = zk.leader()
+    follower = min(sid for sid in (1, 2, 3, 4) if sid != leader)
+    servers = ["127.0.0.1:%d" % zk.servers[sid]["client"] for sid in (follower, leader)]
+    removed = _reconfig(tmp_path, zk, servers=servers, leaving=[leader], super_password=PASSWORD)
+    assert not removed.get("failed") and removed["changed"], removed
+    assert zk.spec(leader) not in removed["after"]["members"] and len(removed["after"]["members"]) == 3
+    staying = [sid for sid in (1, 2, 3, 4) if sid != leader]
+    modes = zk.wait_serving(staying)
+    assert sorted(modes.values()) == ["follower", "follower", "leader"], modes
+    # Back as the other tests found it: the old leader (still running, without a vote) rejoins, 4 leaves.
+    back = _reconfig(tmp_path, zk, servers=servers[:1], joining=[zk.spec(leader)], super_password=PASSWORD)
+    assert back["changed"], back
+    gone = _reconfig(tmp_path, zk, servers=servers[:1], leaving=[4], super_password=PASSWORD)
+    assert gone["changed"], gone
+    zk.stop(4)
+    zk.wait_serving([1, 2, 3])
