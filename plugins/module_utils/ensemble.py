@@ -296,22 +296,26 @@ def membership_differences(running, expected_specs):
 
 
 # Membership changes the role makes so far; the others are refused by name before anything changes.
-MEMBERSHIP_ACTIONS = ("add", "promote", "demote")
+MEMBERSHIP_ACTIONS = ("add", "promote", "demote", "remove")
 
 
 def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforced=False):
     """The membership change a converge makes before anything else (membership.plan), from the gate's
-    zookeeper_info result and the inventory (validate.zookeeper_servers). A server serves when the gate found it
-    serving; the ensemble is dynamic when every member in the running configuration that the inventory knows ran
-    with reconfigEnabled at preflight (zookeeper_host_info's config values). Adds the hosts that join and their
-    client addresses, and the client addresses of the members before the change (those a step asks)."""
+    zookeeper_info result and the inventory (validate.zookeeper_servers, hosts marked zookeeper_leave included:
+    those are not wanted, and reconfig removes them). A server serves when the gate found it serving; the ensemble
+    is dynamic when every member in the running configuration that the inventory knows ran with reconfigEnabled at
+    preflight (zookeeper_host_info's config values). Adds the hosts that join or leave and their client addresses,
+    the client addresses of the members before the change (those a step asks), and the hosts that leave."""
     from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import plan
 
     ensemble = (gate_state or {}).get("ensemble") or {}
     running = ensemble.get("membership")
     if running and isinstance(running.get("members"), dict):  # as running_membership returns it
         running = dict(running, members=[running["members"][i] for i in sorted(running["members"])])
-    by_id = dict((s["id"], s) for s in servers)
+    staying = [s for s in servers if not s.get("leave")]
+    leaving = [s for s in servers if s.get("leave")]
+    by_id = dict((s["id"], s) for s in leaving)
+    by_id.update((s["id"], s) for s in staying)
     by_client = dict((s["client"], s) for s in servers)
     alive = set()
     for info in (gate_state or {}).get("servers") or []:
@@ -327,12 +331,20 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
                 config = ((hostvars[server["host"]].get("_zookeeper_host") or {}).get("config") or {})
                 flags.append((config.get("values") or {}).get("reconfigEnabled") == "true")
         dynamic = bool(flags) and all(flags)
-    result = plan(running, [s["dynamic_spec"] for s in servers], alive, dynamic, allow_even)
+    result = plan(running, [s["dynamic_spec"] for s in staying], alive, dynamic, allow_even)
     result["dynamic"] = dynamic
     unsupported = sorted(set("%s (server %s)" % (step["action"], step["id"]) for step in result["steps"]
                              if step["action"] not in MEMBERSHIP_ACTIONS))
     if unsupported:
-        result["problems"].append("the role does not yet remove or replace servers: %s" % ", ".join(unsupported))
+        result["problems"].append("the role does not yet replace servers (the same id on another host): %s"
+                                  % ", ".join(unsupported))
+    unknown = sorted(step["id"] for step in result["steps"] if step["action"] == "remove" and step["id"] not in by_id)
+    if unknown:
+        members = dict((m["id"], m) for m in running["members"])
+        result["problems"].append(
+            "server %s runs in the ensemble, but no host of the group has its id: a host missing from the inventory is "
+            "not removed. To remove a server, keep its host in the group with zookeeper_leave: true (reconfig removes "
+            "it, then it is stopped)" % ", ".join("%d (%s)" % (i, members[i]["address"]) for i in unknown))
     if result["change"] and sasl_enforced:
         result["problems"].append("with zookeeper_client_sasl_enforce every session must log in with SASL, and the "
                                   "role's reconfig client logs the super user in by digest only so far")
@@ -353,4 +365,7 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
         step["clients_after"] = [by_id[i]["client"] for i in sorted(voters) if i in by_id]
         step["voters_after"] = len([i for i in voters if voters[i] == "participant"])
         step["observers_after"] = len([i for i in voters if voters[i] == "observer"])
+    # Hosts a step removes: until then they are members, and the firewall keeps letting them in.
+    result["removing_hosts"] = [step["host"] for step in result["steps"]
+                                if step["action"] == "remove" and step.get("host")]
     return result

@@ -328,7 +328,7 @@ def settings_problems(settings, host, controller_file=None):
     for name in ("zookeeper_quorum_listen_on_all_ips", "zookeeper_admin_server_enabled", "zookeeper_metrics_enabled",
                  "zookeeper_allow_even_voters", "zookeeper_client_tls", "zookeeper_quorum_tls",
                  "zookeeper_quorum_sasl", "zookeeper_client_sasl", "zookeeper_client_sasl_enforce",
-                 "zookeeper_client_plaintext", "zookeeper_reconfig_enabled"):
+                 "zookeeper_client_plaintext", "zookeeper_reconfig_enabled", "zookeeper_leave"):
         if not is_bool(s.get(name)):
             p.add(name, s.get(name), "true or false (a YAML boolean; on the command line -e '{\"%s\": false}')"
                   % name)
@@ -569,6 +569,11 @@ def ensemble_problems(servers, settings, firewall=True):
     if not servers:
         return ["The inventory group %s (zookeeper_ensemble_group) has no hosts; it must list the ensemble's"
                 " servers." % _show(group)]
+    leaving = [s["host"] for s in servers if s.get("leave")]
+    servers = [s for s in servers if not s.get("leave")]
+    if not servers:
+        return ["Every host of %s is marked zookeeper_leave (%s); an ensemble needs servers that stay. Retire an"
+                " ensemble by stopping its servers, not through membership changes." % (_show(group), ", ".join(leaving))]
     by_id, by_address = {}, {}
     for server in servers:
         p = Problems(server["host"])
@@ -610,7 +615,10 @@ def ensemble_problems(servers, settings, firewall=True):
     members = [s["host"] for s in servers]
     repair = settings.get("zookeeper_roll_repair_hosts")
     if is_string_list(repair):
-        strangers = [r for r in repair if r not in members]
+        for name in sorted(set(repair) & set(leaving)):
+            problems.append("zookeeper_roll_repair_hosts names %s, which is marked zookeeper_leave: a server that"
+                            " leaves is removed and stopped, not repaired." % name)
+        strangers = [r for r in repair if r not in members and r not in leaving]
         if strangers:
             problems.append("zookeeper_roll_repair_hosts names %s, not in %s; expected inventory host names of the"
                             " ensemble (%s)." % (", ".join(strangers), _show(group), ", ".join(members)))
@@ -633,6 +641,7 @@ def zookeeper_servers(members, hostvars, fallback, checks_tls=False):
             role=hv.get("zookeeper_role", "participant"),
             address=address,
             firewall_address=hv.get("zookeeper_firewall_address", default_ipv4 or address),
+            leave=hv.get("zookeeper_leave") is True,
         )
         for port in ("zookeeper_client_port", "zookeeper_quorum_port", "zookeeper_election_port"):
             server[port] = hv.get(port, fallback.get(port))
@@ -726,14 +735,17 @@ def host_problems(settings, state, host):
     return p.items
 
 
-def firewall_rules(servers, host, settings):
+def firewall_rules(servers, host, settings, keep=()):
     """The (port, source) pairs this host's firewall allows: the client port to the client sources and to the
     other members (their gates use it; no rule of their own when the client port is open to any), the TLS client
     port likewise when it is on, the quorum and election ports to the other members only, the
-    AdminServer and metrics ports to their own sources when enabled. Source 'any' means from anywhere."""
+    AdminServer and metrics ports to their own sources when enabled. Source 'any' means from anywhere.
+    Hosts marked zookeeper_leave are not members, except those named in keep: reconfig has not removed them yet."""
     s = settings
     peers = []
     for server in servers:
+        if server.get("leave") and server["host"] not in keep:
+            continue
         if server["host"] != host and server["firewall_address"] not in peers:
             peers.append(server["firewall_address"])
     rules = []

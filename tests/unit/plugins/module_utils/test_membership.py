@@ -217,10 +217,48 @@ def test_plan_refuses_a_static_ensemble_and_says_how_to_proceed():
     assert "split it into two quorums" in result["problems"][0] and "zookeeper_reconfig_enabled" in result["problems"][0]
 
 
-def test_plan_refuses_what_the_role_does_not_do_yet_and_sasl_enforcement():
-    shrunk = membership_plan(_gate([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}), _servers(3), _hostvars(5))
-    assert shrunk["steps"] == [] and "does not yet remove or replace servers: remove (server 4), remove (server 5)" \
-        in shrunk["problems"][0]
+def _leaving(servers, *ids):
+    for server in servers:
+        server["leave"] = server["id"] in ids
+    return servers
+
+
+def test_plan_removes_hosts_marked_to_leave_after_everything_else():
+    result = membership_plan(_gate([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}), _leaving(_servers(5), 4, 5), _hostvars(5))
+    assert result["problems"] == [] and result["dynamic"]
+    assert [(s["action"], s["id"], s["host"], s["leaving"]) for s in result["steps"]] == [
+        ("remove", 4, "zk4", [4]), ("remove", 5, "zk5", [5])]
+    # The members asked before the change include those leaving; after each step, those that stay.
+    assert result["running_clients"] == ["zk%d:2181" % i for i in range(1, 6)] and result["running_voters"] == 5
+    assert [(s["voters_after"], s["clients_after"]) for s in result["steps"]] == [
+        (4, ["zk1:2181", "zk2:2181", "zk3:2181", "zk5:2181"]), (3, ["zk1:2181", "zk2:2181", "zk3:2181"])]
+    assert result["removing_hosts"] == ["zk4", "zk5"]
+
+
+def test_plan_adds_before_it_removes_in_one_run():
+    # zk4 joins as a voter while zk3 leaves: 3 -> 4 -> 3 voters, never fewer than three.
+    servers = _leaving(_servers(4), 3)
+    result = membership_plan(_gate([1, 2, 3], {1, 2, 3}), servers, _hostvars(4), allow_even=False)
+    assert [(s["action"], s["id"], s["voters_after"]) for s in result["steps"]] == [("add", 4, 4), ("remove", 3, 3)]
+
+
+def test_plan_refuses_removals_that_lose_the_quorum_or_hosts_it_does_not_know():
+    too_many = membership_plan(_gate([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}), _leaving(_servers(5), 3, 4, 5), _hostvars(5))
+    assert too_many["steps"] == [] and "only 2 of the 5 voters" in too_many["problems"][0]
+    # A running member whose host is simply gone from the inventory is not removed behind the operator's back.
+    vanished = membership_plan(_gate([1, 2, 3, 4, 5], {1, 2, 3, 4, 5}), _servers(3), _hostvars(5), allow_even=True)
+    assert vanished["steps"] == [] and "server 4 (zk4), 5 (zk5) runs in the ensemble, but no host" \
+        in vanished["problems"][0] and "zookeeper_leave: true" in vanished["problems"][0]
+    # Already removed by an earlier run: nothing to change, nothing to remove.
+    done = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _leaving(_servers(5), 4, 5), _hostvars(5))
+    assert done["change"] is False and done["removing_hosts"] == []
+
+
+def test_plan_refuses_replacement_and_sasl_enforcement():
+    moved = _servers(3)
+    moved[2].update(host="zk9", dynamic_spec="server.3=zk9:2888:3888:participant;0.0.0.0:2181", client="zk9:2181")
+    replaced = membership_plan(_gate([1, 2, 3], {1, 2}), moved, _hostvars(3))
+    assert replaced["steps"] == [] and "does not yet replace servers" in " ".join(replaced["problems"])
     enforced = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(5), _hostvars(5), sasl_enforced=True)
     assert enforced["steps"] == [] and "SASL" in enforced["problems"][0]
 

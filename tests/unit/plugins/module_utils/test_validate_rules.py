@@ -284,6 +284,23 @@ def test_firewall_rules_follow_the_members():
     assert [2888, "192.0.2.3"] not in v.firewall_rules(_servers({}, {}), "zk1", settings)
 
 
+def test_a_server_that_leaves_keeps_its_rules_until_removed_and_is_no_member_for_validation():
+    settings = _settings(zookeeper_firewall_client_sources=["10.0.0.0/8"])
+    servers = _servers({}, {}, {"leave": True})
+    # Until reconfig removed zk3 its peers still let it in; afterwards (or on a re-run) they do not.
+    assert [2888, "192.0.2.3"] in v.firewall_rules(servers, "zk1", settings, keep=["zk3"])
+    assert [2888, "192.0.2.3"] not in v.firewall_rules(servers, "zk1", settings)
+    # Two voters stay: even, so refused like any inventory with two voters; zk3 is not counted.
+    assert "has 2 voters (zk1, zk2)" in " ".join(v.ensemble_problems(servers, settings))
+    # The same id on the host that leaves and on one that stays is a replacement, not a duplicate.
+    assert v.ensemble_problems(_servers({}, {}, {}, {"id": 3, "leave": True}), settings) == []
+    everyone = v.ensemble_problems(_servers({"leave": True}, {"leave": True}), settings)
+    assert len(everyone) == 1 and "Every host of" in everyone[0] and "zk1, zk2" in everyone[0]
+    assert "not repaired" in " ".join(v.ensemble_problems(servers, _settings(zookeeper_allow_even_voters=True,
+                                                                             zookeeper_roll_repair_hosts=["zk3"])))
+    assert "zookeeper_leave" in " ".join(v.settings_problems(_settings(zookeeper_leave="yes"), "zk1"))
+
+
 def test_client_port_open_to_any_needs_no_rule_per_member():
     rules = v.firewall_rules(_servers({}, {}, {}), "zk1", _settings(zookeeper_firewall_client_sources=["any"]))
     assert rules == [[2181, "any"], [2888, "192.0.2.2"], [2888, "192.0.2.3"], [3888, "192.0.2.2"],
