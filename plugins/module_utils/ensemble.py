@@ -296,7 +296,7 @@ def membership_differences(running, expected_specs):
 
 
 # Membership changes the role makes so far; the others are refused by name before anything changes.
-MEMBERSHIP_ACTIONS = ("add", "promote", "demote", "remove")
+MEMBERSHIP_ACTIONS = ("add", "promote", "demote", "remove", "move")
 
 
 def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforced=False):
@@ -306,7 +306,8 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
     is dynamic when every member in the running configuration that the inventory knows ran with reconfigEnabled at
     preflight (zookeeper_host_info's config values). Adds the hosts that join or leave and their client addresses,
     the client addresses of the members before the change (those a step asks), and the hosts that leave."""
-    from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import plan
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import changes, parse_config, plan
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import split_server
 
     ensemble = (gate_state or {}).get("ensemble") or {}
     running = ensemble.get("membership")
@@ -323,11 +324,15 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
         if info.get("serving") and server:
             alive.add(server["id"])
     dynamic = False
+    moved = []
     if running:
+        # Ids the inventory puts in another place (a dead server's id on a new host): the new host never ran.
+        moved = changes(dict((m["id"], m) for m in running["members"]),
+                        parse_config("\n".join(s["dynamic_spec"] for s in staying))["members"])["moved"]
         flags = []
         for member in running["members"]:
             server = by_id.get(member["id"])
-            if server and server["host"] in hostvars:
+            if server and server["host"] in hostvars and member["id"] not in moved:
                 config = ((hostvars[server["host"]].get("_zookeeper_host") or {}).get("config") or {})
                 flags.append((config.get("values") or {}).get("reconfigEnabled") == "true")
         dynamic = bool(flags) and all(flags)
@@ -336,8 +341,7 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
     unsupported = sorted(set("%s (server %s)" % (step["action"], step["id"]) for step in result["steps"]
                              if step["action"] not in MEMBERSHIP_ACTIONS))
     if unsupported:
-        result["problems"].append("the role does not yet replace servers (the same id on another host): %s"
-                                  % ", ".join(unsupported))
+        result["problems"].append("the role does not make these membership changes: %s" % ", ".join(unsupported))
     unknown = sorted(step["id"] for step in result["steps"] if step["action"] == "remove" and step["id"] not in by_id)
     if unknown:
         members = dict((m["id"], m) for m in running["members"])
@@ -365,6 +369,16 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
         step["clients_after"] = [by_id[i]["client"] for i in sorted(voters) if i in by_id]
         step["voters_after"] = len([i for i in voters if voters[i] == "participant"])
         step["observers_after"] = len([i for i in voters if voters[i] == "observer"])
+    # A replaced server: its new host does not serve before its step (the gate names it for repair), and its old
+    # place must not serve at all (two servers with one id). Asked at the client port the inventory gives it.
+    members = dict((m["id"], m) for m in running["members"]) if running else {}
+    result["moving_clients"] = [step["client"] for step in result["steps"] if step["action"] == "move"]
+    result["moved_from"] = []
+    for step in result["steps"]:
+        if step["action"] == "move":
+            address = members[step["id"]]["address"]
+            port = split_server(step["client"])[1]
+            result["moved_from"].append("%s:%s" % ("[%s]" % address if ":" in address else address, port))
     # Hosts a step removes: until then they are members, and the firewall keeps letting them in.
     result["removing_hosts"] = [step["host"] for step in result["steps"]
                                 if step["action"] == "remove" and step.get("host")]

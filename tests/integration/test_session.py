@@ -2,6 +2,7 @@
 (tests/localzk.py: the test mirror's repackaged Debian builds run by this machine's Java 17), 3.8.0 and 3.9.3:
 reading the dynamic configuration, reconfig as the super user, and every refusal an operator can meet."""
 import json
+import time
 
 import pytest
 
@@ -186,3 +187,43 @@ def test_module_removes_the_leader(ensemble, tmp_path):
     assert gone["changed"], gone
     zk.stop(4)
     zk.wait_serving([1, 2, 3])
+
+
+def _synced_followers(zk, leader, timeout=90):
+    deadline = time.monotonic() + timeout
+    while True:
+        found = dict(line.split("\t", 1) for line in localzk.four_letter_word(zk.servers[leader]["client"], "mntr")
+                     .splitlines() if "\t" in line)
+        synced = int(found.get("zk_synced_followers", "0"))
+        if synced == 2 or time.monotonic() > deadline:
+            return synced
+        time.sleep(0.25)
+
+
+@pytest.mark.parametrize("sid", [1, 3])
+def test_module_moves_a_stopped_server_to_a_new_place(ensemble, tmp_path, sid):
+    # Replacing a dead server: its id on a new machine (here: new ports and an empty data directory). The new
+    # server starts with the members plus itself at its new place, syncs from the leader, then reconfig moves the
+    # id there. Server 1 is the lowest id: the other servers drop its election connections and dial the address
+    # their configuration has for it, the dead one; server 3 is the highest.
+    zk = ensemble
+    others = [s for s in (1, 2, 3) if s != sid]
+    zk.stop(sid)
+    zk.wait_serving(others)
+    (zk.directory / ("zk%d" % sid)).rename(zk.directory / ("zk%d-old-%s" % (sid, tmp_path.name)))
+    old_spec = zk.spec(sid)
+    quorum, election, client = localzk.free_ports(3)
+    zk.servers[sid].update(quorum=quorum, election=election, client=client)
+    zk.start(sid, members=[1, 2, 3])
+    # Synced, the new server takes the leader's configuration, where its id is still at the old place: it
+    # answers clients on the old client port until the reconfig (a real replacement keeps the port, 0.0.0.0).
+    modes = zk.wait_serving(others)
+    assert _synced_followers(zk, [s for s in others if modes[s] == "leader"][0]) == 2, modes
+    servers = ["127.0.0.1:%d" % zk.servers[s]["client"] for s in others]
+    moved = _reconfig(tmp_path, zk, servers=servers, joining=[zk.spec(sid)], super_password=PASSWORD)
+    assert moved["changed"] and zk.spec(sid) in moved["after"]["members"], (modes, moved)
+    assert old_spec not in moved["after"]["members"]
+    configs = _configs(zk, [1, 2, 3])
+    assert len(set(configs.values())) == 1, configs
+    modes = zk.wait_serving([1, 2, 3])
+    assert sorted(modes.values()) == ["follower", "follower", "leader"], modes

@@ -254,11 +254,24 @@ def test_plan_refuses_removals_that_lose_the_quorum_or_hosts_it_does_not_know():
     assert done["change"] is False and done["removing_hosts"] == []
 
 
-def test_plan_refuses_replacement_and_sasl_enforcement():
+def test_plan_moves_a_dead_servers_id_to_a_new_host():
+    # zk3 died; its id goes to zk9, a new host that never ran ZooKeeper (no reconfigEnabled read there).
     moved = _servers(3)
     moved[2].update(host="zk9", dynamic_spec="server.3=zk9:2888:3888:participant;0.0.0.0:2181", client="zk9:2181")
-    replaced = membership_plan(_gate([1, 2, 3], {1, 2}), moved, _hostvars(3))
-    assert replaced["steps"] == [] and "does not yet replace servers" in " ".join(replaced["problems"])
+    hostvars = dict(_hostvars(2), zk9={"_zookeeper_host": {"config": {}}})
+    replaced = membership_plan(_gate([1, 2, 3], {1, 2}), moved, hostvars)
+    assert replaced["problems"] == [] and replaced["dynamic"]
+    assert [(s["action"], s["id"], s["host"], s["joining"], s["voters_after"]) for s in replaced["steps"]] == [
+        ("move", 3, "zk9", ["server.3=zk9:2888:3888:participant;0.0.0.0:2181"], 3)]
+    # Before the step the new host does not serve (named for repair); the old place is asked, it must not serve.
+    assert replaced["moving_clients"] == ["zk9:2181"] and replaced["moved_from"] == ["zk3:2181"]
+    assert replaced["steps"][0]["clients_after"] == ["zk1:2181", "zk2:2181", "zk9:2181"]
+    # With another voter down as well, one of three voters cannot carry the change.
+    lost = membership_plan(_gate([1, 2, 3], {1}), moved, hostvars)
+    assert lost["steps"] == [] and "only 1 of the 3 voters" in lost["problems"][0]
+
+
+def test_plan_refuses_sasl_enforcement():
     enforced = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(5), _hostvars(5), sasl_enforced=True)
     assert enforced["steps"] == [] and "SASL" in enforced["problems"][0]
 
