@@ -52,6 +52,8 @@ class LeaderWatcher(threading.Thread):
         self.servers, self.interval, self.stop = servers, interval, stop
         self.timeline = []  # (t, leader or None)
         self.epochs = []  # (t, epoch) each time the highest epoch seen grows
+        self.two_leaders = []  # (t, poll number, [servers]) each poll in which more than one server said it leads
+        self.polls = 0
 
     def run(self):
         current = "unset"
@@ -59,6 +61,9 @@ class LeaderWatcher(threading.Thread):
             answers = [(s,) + _srvr(s) for s in self.servers]
             leaders = [s for s, mode, _ in answers if mode == "leader"]
             leader = leaders[0] if len(leaders) == 1 else None
+            self.polls += 1
+            if len(leaders) > 1:
+                self.two_leaders.append((time.time(), self.polls, [(s, e) for s, mode, e in answers if mode == "leader"]))
             epoch = max([e for _, mode, e in answers if e is not None and mode != "not_serving"], default=None)
             now = time.time()
             if epoch is not None and (not self.epochs or epoch > self.epochs[-1][1]):
@@ -68,8 +73,27 @@ class LeaderWatcher(threading.Thread):
                 current = leader
             self.stop.wait(self.interval)
 
+    def two_leaders_longest(self):
+        """The most consecutive polls in which two servers said they lead. A poll asks the servers one after the
+        other, so a leader hand-off between two answers can show the old and the new leader in one poll; two leaders
+        poll after poll is what a split ensemble looks like."""
+        longest = streak = 0
+        previous = None
+        for _, poll, _ in self.two_leaders:
+            streak = streak + 1 if previous == poll - 1 else 1
+            longest, previous = max(longest, streak), poll
+        return longest
+
     def leader_changes(self):
         return self.epochs[-1][1] - self.epochs[0][1] if self.epochs else 0
+
+
+def _two_leaders(t, leaders):
+    newest = max(e for _, e in leaders if e is not None) if any(e is not None for _, e in leaders) else None
+    return {"t": round(t, 3), "leaders": [server for server, _ in leaders],
+            "epochs": [epoch for _, epoch in leaders],
+            "superseded": [server for server, epoch in leaders
+                           if newest is not None and epoch is not None and epoch < newest]}
 
 
 def run(args):
@@ -150,6 +174,11 @@ def run(args):
         "leader_changes": watcher.leader_changes(),
         "leader_timeline": [{"t": round(t - start, 3), "leader": leader} for t, leader in watcher.timeline],
         "epochs": [{"t": round(t - start, 3), "epoch": epoch} for t, epoch in watcher.epochs],
+        # polls (every server asked in turn) in which two servers said they lead, and the longest run of such polls
+        # (a leader whose epoch is older than another's is superseded: a quorum has moved on to the newer epoch, as
+        # when reconfig removes the leader and it still answers "leader" until its next tick)
+        "two_leader_polls": [_two_leaders(t - start, leaders) for t, _, leaders in watcher.two_leaders],
+        "two_leaders_longest": watcher.two_leaders_longest(),
         "started_at": start,
     }
     with open(args.report, "w") as out:
