@@ -308,6 +308,7 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
     the client addresses of the members before the change (those a step asks), and the hosts that leave."""
     from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import changes, parse_config, plan
     from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import split_server
+    from ansible_collections.zkforge.zookeeper.plugins.module_utils.validate import join_host_port
 
     ensemble = (gate_state or {}).get("ensemble") or {}
     running = ensemble.get("membership")
@@ -376,9 +377,7 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
     result["moved_from"] = []
     for step in result["steps"]:
         if step["action"] == "move":
-            address = members[step["id"]]["address"]
-            port = split_server(step["client"])[1]
-            result["moved_from"].append("%s:%s" % ("[%s]" % address if ":" in address else address, port))
+            result["moved_from"].append(join_host_port(members[step["id"]]["address"], split_server(step["client"])[1]))
     # Hosts a step removes: until then they are members, and the firewall keeps letting them in.
     result["removing_hosts"] = [step["host"] for step in result["steps"]
                                 if step["action"] == "remove" and step.get("host")]
