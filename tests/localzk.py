@@ -60,9 +60,13 @@ def four_letter_word(port, word, timeout=2.0):
 class Ensemble:
     """count servers of one release with dynamic configuration (reconfigEnabled) and a super user."""
 
-    def __init__(self, home, directory, count, super_password, observers=()):
+    def __init__(self, home, directory, count, super_password, observers=(), sasl_users=None):
+        """sasl_users ({name: password}): client SASL DIGEST-MD5 enforced (enforce.auth.enabled, schemes sasl),
+        these users and the super user in the JAAS Server context, and the super user named superUser, as the
+        role configures it."""
         self.home, self.directory = Path(home), Path(directory)
         self.super_password = super_password
+        self.sasl_users = sasl_users
         self.servers = {}
         for sid in range(1, count + 1):
             quorum, election, client = free_ports(3)
@@ -84,6 +88,13 @@ class Ensemble:
                  "reconfigEnabled=true", "standaloneEnabled=false", "4lw.commands.whitelist=*",
                  "admin.enableServer=false",
                  "DigestAuthenticationProvider.superDigest=%s" % digest("super", self.super_password)]
+        if self.sasl_users is not None:
+            users = dict(self.sasl_users, super=self.super_password)
+            (base / "jaas.conf").write_text(
+                "Server {\n    org.apache.zookeeper.server.auth.DigestLoginModule required\n%s    ;\n};\n"
+                % "".join('    user_%s="%s"\n' % item for item in sorted(users.items())))
+            lines += ["authProvider.sasl=org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
+                      "enforce.auth.enabled=true", "enforce.auth.schemes=sasl", "superUser=super"]
         if static:
             lines.append("clientPort=%d" % self.servers[sid]["client"])
             lines.extend(self.spec(m).split(";")[0] for m in members)
@@ -98,12 +109,13 @@ class Ensemble:
         if write:
             self.write(sid, members or sorted(self.servers), static=static)
         log = open(base / "server.log", "ab")
-        self.servers[sid]["process"] = subprocess.Popen(
-            ["java", "-Xmx192m", "-Dzookeeper.log.dir=%s" % base,
-             "-Dlogback.configurationFile=%s" % (self.home / "conf/logback.xml"),
-             "-cp", "%s:%s" % (self.home / "lib/*", self.home / "conf"),
-             "org.apache.zookeeper.server.quorum.QuorumPeerMain", str(base / "zoo.cfg")],
-            stdout=log, stderr=subprocess.STDOUT, cwd=base)
+        sasl = [] if self.sasl_users is None else [
+            "-Djava.security.auth.login.config=%s" % (base / "jaas.conf"), "-Dzookeeper.fips-mode=false"]
+        command = ["java", "-Xmx192m", "-Dzookeeper.log.dir=%s" % base] + sasl + [
+            "-Dlogback.configurationFile=%s" % (self.home / "conf/logback.xml"),
+            "-cp", "%s:%s" % (self.home / "lib/*", self.home / "conf"),
+            "org.apache.zookeeper.server.quorum.QuorumPeerMain", str(base / "zoo.cfg")]
+        self.servers[sid]["process"] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=base)
 
     def stop(self, sid):
         process = self.servers[sid]["process"]

@@ -57,6 +57,14 @@ options:
       - A wrong password is not refused at login (digest authentication takes any password); C(reconfig) then
         fails as not authorised.
     type: str
+  sasl:
+    description:
+      - Log in with SASL DIGEST-MD5 as O(super_user) (a user of the servers' JAAS C(Server) context, named
+        C(superUser) in zoo.cfg) instead of the digest scheme, right after connecting. Needed where the servers
+        enforce client SASL (C(enforce.auth.enabled)), which refuse every request of a session that has not,
+        reading the configuration too.
+    type: bool
+    default: false
   joining:
     description:
       - Servers to add, or to change (same id, another address, port or role), as C(server.N=...) specs with the
@@ -130,8 +138,6 @@ connection_lost:
   sample: "zk1:2181: the server closed the session"
 """
 
-import time
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import (
     TLS_ARGUMENT_SPEC,
@@ -144,50 +150,18 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership impor
     parse_config,
     parse_member,
 )
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import split_server
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.session import Session, SessionError
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.reconfig import (
+    ReconfigError,
+    credential,
+    open_first,
+    send,
+    still_to_do,
+)
 
 
 def _summary(config):
     return dict(version=config["version"],
                 members=[member_spec(config["members"][sid]) for sid in sorted(config["members"])])
-
-
-def _still_to_do(config, joining, leaving):
-    members = config["members"]
-    join = [m for m in joining if m["id"] not in members or member_spec(members[m["id"]]) != member_spec(m)]
-    leave = [sid for sid in leaving if sid in members]
-    return join, leave
-
-
-def _committed_after_all(module, servers, tls, joining, leaving, deadline):
-    """After the connection dropped during a reconfig: the configuration once some server shows the change, or
-    None when none did before the deadline. Removing the leader (or the server the session was on) makes servers
-    drop their client connections while ZooKeeper hands leadership over, often before the answer is sent."""
-    while True:
-        for server in servers:
-            host, port = split_server(server)
-            try:
-                with Session(host, port, module.params["connect_timeout"], tls=tls) as session:
-                    config = parse_config(session.get_config())
-            except (ZooKeeperError, MembershipError):
-                continue
-            if _still_to_do(config, joining, leaving) == ([], []):
-                return config
-        if time.time() > deadline:
-            return None
-        time.sleep(0.5)
-
-
-def _open(module, servers, tls):
-    failures = []
-    for server in servers:
-        host, port = split_server(server)
-        try:
-            return "%s:%s" % (host, port), Session(host, port, module.params["connect_timeout"], tls=tls)
-        except ZooKeeperError as exc:
-            failures.append(str(exc))
-    module.fail_json(msg="No server answered: %s" % "; ".join(failures))
 
 
 def main():
@@ -196,6 +170,7 @@ def main():
         connect_timeout=dict(type="float", default=10.0),
         super_user=dict(type="str", default="super"),
         super_password=dict(type="str", no_log=True),
+        sasl=dict(type="bool", default=False),
         joining=dict(type="list", elements="str", default=[]),
         leaving=dict(type="list", elements="int", default=[]),
         from_config=dict(type="int", default=-1),
@@ -218,13 +193,20 @@ def main():
         tls = tls_context(params)
     except ZooKeeperError as exc:
         module.fail_json(msg=str(exc))
-    server, session = _open(module, params["servers"], tls)
+    login = credential(params["super_user"], params["super_password"], params["sasl"])
+    if params["sasl"] and not params["super_password"]:
+        module.fail_json(msg="super_password is needed to log in with SASL (sasl: true)")
+    try:
+        server, session = open_first(params["servers"], params["connect_timeout"], tls,
+                                     login if params["sasl"] else None)
+    except ReconfigError as exc:
+        module.fail_json(msg=str(exc))
     with session:
         try:
             before = parse_config(session.get_config())
         except (ZooKeeperError, MembershipError) as exc:
             module.fail_json(msg="%s: cannot read the configuration: %s" % (server, exc), server=server)
-        join, leave = _still_to_do(before, joining, params["leaving"])
+        join, leave = still_to_do(before, joining, params["leaving"])
         result = dict(server=server, before=_summary(before), after=_summary(before), changed=bool(join or leave))
         if not result["changed"] or module.check_mode:
             module.exit_json(**result)
@@ -233,23 +215,13 @@ def main():
                              % (before["version"], params["from_config"]), **result)
         if not params["super_password"]:
             module.fail_json(msg="super_password is needed to change the configuration", **result)
-        after = failure = None
         try:
-            session.authenticate("digest", "%s:%s" % (params["super_user"], params["super_password"]))
-            after = parse_config(session.reconfig(joining=[member_spec(m) for m in join], leaving=leave,
-                                                  from_config=params["from_config"]))
-        except (ZooKeeperError, MembershipError) as exc:
-            failure = exc
-    if after is None:
-        # Hung up on, not refused: the reconfig may have been committed. Look before failing.
-        if isinstance(failure, SessionError) and failure.code is None:
-            after = _committed_after_all(module, params["servers"], tls, join, leave,
-                                         time.time() + 3 * params["connect_timeout"])
-            if after is not None:
-                result["connection_lost"] = str(failure)
-        if after is None:
-            module.fail_json(msg="reconfig (joining %s, leaving %s) failed: %s"
-                             % ([member_spec(m) for m in join] or "none", leave or "none", failure), **result)
+            after, lost = send(session, params["servers"], params["connect_timeout"], tls, login, join, leave,
+                               params["from_config"], logged_in=params["sasl"])
+        except ReconfigError as exc:
+            module.fail_json(msg=str(exc), **result)
+    if lost:
+        result["connection_lost"] = lost
     result["after"] = _summary(after)
     if module._diff:
         result["diff"] = dict(before="\n".join(result["before"]["members"]) + "\n",

@@ -227,3 +227,65 @@ def test_module_moves_a_stopped_server_to_a_new_place(ensemble, tmp_path, sid):
     assert len(set(configs.values())) == 1, configs
     modes = zk.wait_serving([1, 2, 3])
     assert sorted(modes.values()) == ["follower", "follower", "leader"], modes
+
+
+# Servers enforcing client SASL (enforce.auth.enabled, schemes sasl), as the role configures them with
+# zookeeper_client_sasl_enforce: DIGEST-MD5 users in the JAAS Server context, the super user among them and named
+# superUser. Every request of a session that has not logged in with SASL is refused, reading the configuration too.
+@pytest.fixture(scope="module", params=["3.8.0", "3.9.3"])
+def sasl_ensemble(request, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("zk-sasl-%s" % request.param)
+    zk = localzk.Ensemble(localzk.unpack(request.param, directory), directory, 4, PASSWORD,
+                          sasl_users={"app": "app-test-password-session"})
+    try:
+        for sid in (1, 2, 3):
+            zk.start(sid, members=[1, 2, 3])
+        zk.wait_serving([1, 2, 3])
+        yield zk
+    finally:
+        zk.close()
+
+
+def test_enforcing_servers_refuse_a_session_without_sasl(sasl_ensemble):
+    with Session("127.0.0.1", sasl_ensemble.servers[1]["client"], 5.0) as session:
+        with pytest.raises(ZooKeeperError):
+            session.get_config()
+
+
+def test_sasl_login_reads_the_configuration(sasl_ensemble):
+    with Session("127.0.0.1", sasl_ensemble.servers[2]["client"], 5.0) as session:
+        session.login_sasl("app", "app-test-password-session")
+        config = parse_config(session.get_config())
+    assert voters(config["members"]) == [1, 2, 3]
+
+
+def test_sasl_login_with_a_wrong_password_is_refused_by_name(sasl_ensemble):
+    with Session("127.0.0.1", sasl_ensemble.servers[1]["client"], 5.0) as session:
+        with pytest.raises(SessionError) as refused:
+            session.login_sasl("super", "not-the-password")
+    assert refused.value.code == -115 and "super" in str(refused.value)
+
+
+def test_an_ordinary_sasl_user_may_not_reconfig(sasl_ensemble, tmp_path):
+    zk = sasl_ensemble
+    with Session("127.0.0.1", zk.servers[1]["client"], 5.0) as session:
+        session.login_sasl("app", "app-test-password-session")
+        with pytest.raises(SessionError) as refused:
+            session.reconfig(leaving=[3])
+    assert refused.value.code == -102
+
+
+def test_module_adds_and_removes_a_server_as_the_sasl_super_user(sasl_ensemble, tmp_path):
+    zk = sasl_ensemble
+    zk.start(4, members=[1, 2, 3, 4])
+    zk.wait_serving([4])
+    digest_only = _reconfig(tmp_path, zk, joining=[zk.spec(4)], super_password=PASSWORD)
+    assert digest_only.get("failed") and "SASL" in digest_only["msg"], digest_only
+    added = _reconfig(tmp_path, zk, joining=[zk.spec(4)], super_password=PASSWORD, sasl=True)
+    assert not added.get("failed") and added["changed"], added
+    assert zk.spec(4) in added["after"]["members"]
+    gone = _reconfig(tmp_path, zk, leaving=[4], super_password=PASSWORD, sasl=True)
+    assert not gone.get("failed") and gone["changed"] and len(gone["after"]["members"]) == 3, gone
+    again = _reconfig(tmp_path, zk, leaving=[4], super_password=PASSWORD, sasl=True)
+    assert not again["changed"]
+    zk.stop(4)
