@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark: three ways to restart every server of a 3-server ensemble under the same client load.
+"""Benchmark: four ways to restart every server of a 3-server ensemble under the same client load.
 
-  naive  - what common roles do: inventory order, `serial: 1`, restart, wait for the client port to open
-           (benchmarks/naive_roll.yml)
-  gated  - this collection's roll: playbooks/rolling_restart.yml
-  bare   - a bare scripted gated roll with no Ansible: followers first, the leader last, each restart followed by
-           polling until the leader counts it as synced (the lower bound of wall time for a gated roll)
+  naive   - what common roles do: inventory order, `serial: 1`, restart, wait for the client port to open
+            (benchmarks/naive_roll.yml)
+  gated   - this collection's roll, playbooks/rolling_restart.yml, with the leader restarted as before the
+            hand-off existed (zookeeper_roll_leader_handoff=false): the others elect a new leader
+  handoff - the same roll as it runs by default on a dynamic ensemble: the leader is made an observer first, so
+            that ZooKeeper's designated successor takes over without an election, and gets its vote back after
+            its restart
+  bare    - a bare scripted gated roll with no Ansible: followers first, the leader last, each restart followed by
+            polling until the leader counts it as synced (the lower bound of wall time for a gated roll)
 
 Each runs against the sandbox ensemble (tests/fixtures/sandbox-up.sh: three Debian 12 containers converged by
 site.yml) while tests/load/zkload.py writes ~100 writes/s. Prints a table and writes
@@ -67,31 +71,42 @@ def _reset_load_data(addresses):
         client.stop()
 
 
-def _ansible(playbook):
+def _ansible(playbook, *extra):
     """Run a playbook against the sandbox; its output, with per-task times, goes to build/reports/."""
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), PATH="%s:%s" % (BIN, os.environ["PATH"]),
                ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks", ANSIBLE_NOCOLOR="1")
     REPORTS.mkdir(parents=True, exist_ok=True)
     with open(REPORTS / ("roll-benchmark-%s.log" % Path(playbook).stem), "a") as log:
-        subprocess.run([str(BIN / "ansible-playbook"), "-i", str(ROOT / "inventories/sandbox"), str(playbook)],
+        subprocess.run([str(BIN / "ansible-playbook"), "-i", str(ROOT / "inventories/sandbox"), str(playbook)] + list(extra),
                        cwd=ROOT, env=env, check=True, stdout=log, stderr=subprocess.STDOUT)
 
 
+HANDED_OVER = "not the designated leader anymore"
+
+
 def _elections(since, until):
-    """How long each election between two moments took, in ms, oldest first, as ZooKeeper itself timed it: the
-    new leader logs "LEADING - LEADER ELECTION TOOK - N MS" when it takes over (from LOOKING until the votes
-    settled, before syncing followers). The sandbox containers log in UTC, as the host's clock runs."""
-    found = []
+    """(elections, hand-offs) between two moments. Elections: how long each took, in ms, oldest first, as
+    ZooKeeper itself timed it: the new leader logs "LEADING - LEADER ELECTION TOOK - N MS" when it takes over
+    (from LOOKING until the votes settled, before syncing followers). A designated successor logs the same line
+    (with the time since it last looked for a leader), within moments of the old leader's "...not the designated
+    leader anymore" as it commits the reconfig that takes its vote: those are counted as hand-offs, not
+    elections. The sandbox containers log in UTC, as the host's clock runs."""
+    taking_over, handed = [], []
     for host in HOSTS:
         lines = subprocess.run(["docker", "exec", host, "sh", "-c",
-                                "grep -h 'LEADING - LEADER ELECTION TOOK' /var/log/zookeeper/zookeeper.log*"],
-                               capture_output=True, text=True).stdout.splitlines()
+                                "grep -h -e 'LEADING - LEADER ELECTION TOOK' -e '%s' /var/log/zookeeper/zookeeper.log*"
+                                % HANDED_OVER], capture_output=True, text=True).stdout.splitlines()
         for line in lines:
             stamp = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").replace(
                 tzinfo=datetime.timezone.utc).timestamp()
-            if since <= stamp <= until:
-                found.append((stamp, int(line.rsplit("-", 1)[1].split()[0])))
-    return [ms for _, ms in sorted(found)]
+            if not since <= stamp <= until:
+                continue
+            if HANDED_OVER in line:
+                handed.append(stamp)
+            else:
+                taking_over.append((stamp, int(line.rsplit("-", 1)[1].split()[0])))
+    elections = [ms for stamp, ms in sorted(taking_over) if not any(0 <= stamp - h <= 2 for h in handed)]
+    return elections, len(handed)
 
 
 def naive(addresses):
@@ -99,6 +114,10 @@ def naive(addresses):
 
 
 def gated(addresses):
+    _ansible(ROOT / "playbooks/rolling_restart.yml", "-e", '{"zookeeper_roll_leader_handoff": false}')
+
+
+def handoff(addresses):
     _ansible(ROOT / "playbooks/rolling_restart.yml")
 
 
@@ -138,7 +157,7 @@ def measure(name, strategy, addresses, rate):
         strategy(addresses)
         wall = time.time() - start
         time.sleep(3)  # writes after the roll, so a gap at its very end is measured
-        elections = _elections(start, time.time())
+        elections, handoffs = _elections(start, time.time())
         (tmp / "stop").touch()
         load.wait(timeout=120)
         report = json.loads((tmp / "report.json").read_text())
@@ -149,6 +168,7 @@ def measure(name, strategy, addresses, rate):
     report["leader_before"] = dict(zip(addresses, HOSTS)).get(leader["server"]) if leader else None
     report["strategy"] = name
     report["zookeeper_elections_ms"] = elections
+    report["handoffs"] = handoffs
     # The intervals in which no server was leader; the longest is one election measured in this run.
     intervals, since = [], None
     for point in report["leader_timeline"]:
@@ -172,7 +192,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--order", default="naive,gated,bare",
+    parser.add_argument("--order", default="naive,gated,handoff,bare",
                         help="strategies in the order each round runs them (which server leads before a roll depends"
                              " on the roll before it)")
     args = parser.parse_args()
@@ -182,7 +202,7 @@ def main():
     _reset_load_data(addresses)
     results = []
     for round_ in range(args.rounds):
-        strategies = {"naive": naive, "gated": gated, "bare": bare}
+        strategies = {"naive": naive, "gated": gated, "handoff": handoff, "bare": bare}
         for name in args.order.split(","):
             strategy = strategies[name]
             _wait_healthy(addresses)
@@ -191,7 +211,7 @@ def main():
             results.append(result)
 
     columns = ("strategy", "round", "leader_before", "leader_changes", "longest_write_gap_s", "election_write_gap_s",
-               "leaderless_s", "zookeeper_elections_ms", "failed_operations", "lost_writes", "wall_time_s")
+               "leaderless_s", "zookeeper_elections_ms", "handoffs", "failed_operations", "lost_writes", "wall_time_s")
     print(" | ".join(columns))
     print(" | ".join("---" for _ in columns))
     for r in results:
@@ -205,6 +225,8 @@ def main():
     print("--- | --- | --- | --- | --- | --- | ---")
     for round_ in range(1, args.rounds + 1):
         by = {r["strategy"]: r for r in results if r["round"] == round_}
+        if "gated" not in by or "bare" not in by:
+            continue
         gated_, bare_ = by["gated"], by["bare"]
         target = dict(round=round_,
                       wall_ratio=round(gated_["wall_time_s"] / bare_["wall_time_s"], 2),
@@ -218,6 +240,26 @@ def main():
         targets.append(target)
         print(" | ".join(str(target[k]) for k in ("round", "wall_ratio", "gap_ratio", "election_gap_ratio",
                                                   "leader_changes", "lost_writes", "elections_ms")))
+    # The hand-off's target, against the election of the same round (the gated roll without hand-off restarts
+    # the leader with an election): the hand-off roll's longest write gap at most half of that election's write
+    # gap, no election, no lost write.
+    handoff_targets = []
+    names = args.order.split(",")
+    if "handoff" in names and "gated" in names:
+        print()
+        print("round | handoff longest gap | election gap (gated) | ratio | handoff elections | hand-offs"
+              " | handoff lost writes | handoff wall time")
+        print("--- | --- | --- | --- | --- | --- | --- | ---")
+        for round_ in range(1, args.rounds + 1):
+            by = {r["strategy"]: r for r in results if r["round"] == round_}
+            moved, elected = by["handoff"], by["gated"]
+            election = elected["election_write_gap_s"] or elected["longest_write_gap_s"]
+            target = dict(round=round_, handoff_gap=moved["longest_write_gap_s"], election_gap=election,
+                          ratio=round(moved["longest_write_gap_s"] / election, 2) if election else None,
+                          elections=len(moved["zookeeper_elections_ms"]), handoffs=moved["handoffs"],
+                          lost_writes=moved["lost_writes"], wall_time_s=moved["wall_time_s"])
+            handoff_targets.append(target)
+            print(" | ".join(str(v) for v in target.values()))
     # One round pairs one election against another, and how long ZooKeeper takes to elect varies by itself (seen
     # here: 0.2 s to 1 s in ZooKeeper's own log, whichever roll caused it), so the same figures over all rounds too.
     summary = {}
@@ -238,7 +280,8 @@ def main():
               % summary["gated_over_bare"])
     out = REPORTS / "roll-benchmark.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"runs": results, "targets": targets, "summary": summary}, indent=2))
+    out.write_text(json.dumps({"runs": results, "targets": targets, "handoff_targets": handoff_targets,
+                               "summary": summary}, indent=2))
     print("written: %s" % out)
 
 

@@ -299,7 +299,7 @@ def membership_differences(running, expected_specs):
 MEMBERSHIP_ACTIONS = ("add", "promote", "demote", "remove", "move")
 
 
-def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforced=False):
+def membership_plan(gate_state, servers, hostvars, allow_even=False):
     """The membership change a converge makes before anything else (membership.plan), from the gate's
     zookeeper_info result and the inventory (validate.zookeeper_servers, hosts marked zookeeper_leave included:
     those are not wanted, and reconfig removes them). A server serves when the gate found it serving; the ensemble
@@ -350,9 +350,6 @@ def membership_plan(gate_state, servers, hostvars, allow_even=False, sasl_enforc
             "server %s runs in the ensemble, but no host of the group has its id: a host missing from the inventory is "
             "not removed. To remove a server, keep its host in the group with zookeeper_leave: true (reconfig removes "
             "it, then it is stopped)" % ", ".join("%d (%s)" % (i, members[i]["address"]) for i in unknown))
-    if result["change"] and sasl_enforced:
-        result["problems"].append("with zookeeper_client_sasl_enforce every session must log in with SASL, and the "
-                                  "role's reconfig client logs the super user in by digest only so far")
     if result["problems"]:
         result["steps"] = []
     voters = dict((m["id"], m["role"]) for m in running["members"]) if running else {}

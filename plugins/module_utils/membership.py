@@ -209,3 +209,26 @@ def plan(running, wanted_specs, alive, dynamic, allow_even=False):
             "the membership"])
     found = problems(current, wanted, alive, allow_even)
     return dict(change=True, problems=found, steps=[] if found else steps(current, wanted))
+
+
+def handoff(config, server_id, client_port=None):
+    """Leadership hand-off for a restart of the leader: (this server's member as an observer, None) when it can
+    step out of the voting configuration for its restart, else (None, why not). ZooKeeper then designates a
+    successor among the voters that acknowledged the change, with no election; the roll gives the server its
+    vote back once it is synced again. Not with fewer than three voters (two would be left with one). A member
+    without a client port in the configuration gets `client_port` on all addresses."""
+    member = config["members"].get(server_id)
+    if not config["version"]:  # none, or 0: the version of a static configuration never changed
+        return None, "the configuration is static (no dynamic configuration version)"
+    if member is None:
+        return None, "server %s is not in the configuration" % server_id
+    if member["role"] != "participant":
+        return None, "server %s is not a voter" % server_id
+    if len(voters(config["members"])) < 3:
+        return None, "fewer than three voters"
+    observer = dict(member, role="observer")
+    if not observer.get("client_port"):  # started from static server lines: reconfig needs one, the port it serves
+        if not client_port:
+            return None, "server %s has no client port in the configuration, which reconfig needs" % server_id
+        observer.update(client_address="0.0.0.0", client_port=int(client_port))
+    return observer, None

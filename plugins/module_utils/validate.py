@@ -328,7 +328,8 @@ def settings_problems(settings, host, controller_file=None):
     for name in ("zookeeper_quorum_listen_on_all_ips", "zookeeper_admin_server_enabled", "zookeeper_metrics_enabled",
                  "zookeeper_allow_even_voters", "zookeeper_client_tls", "zookeeper_quorum_tls",
                  "zookeeper_quorum_sasl", "zookeeper_client_sasl", "zookeeper_client_sasl_enforce",
-                 "zookeeper_client_plaintext", "zookeeper_reconfig_enabled", "zookeeper_leave"):
+                 "zookeeper_client_plaintext", "zookeeper_reconfig_enabled", "zookeeper_leave",
+                 "zookeeper_roll_leader_handoff"):
         if not is_bool(s.get(name)):
             p.add(name, s.get(name), "true or false (a YAML boolean; on the command line -e '{\"%s\": false}')"
                   % name)

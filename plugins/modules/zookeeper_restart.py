@@ -23,6 +23,13 @@ description:
       the step fails at once with the unit's state, exit status and last journal lines (a server that is only
       slow still gets O(timeout));
     - removes O(pending_marker).
+  - With O(handoff), the leader of a dynamically configured ensemble hands leadership over before its restart
+    instead of leaving the ensemble to elect a new leader when it stops. One C(reconfig) makes it an observer;
+    ZooKeeper then designates a synced voter as the next leader, which takes over without an election. The
+    server is restarted as an observer, and once it is synced a second C(reconfig) gives its vote back. A server
+    that the configuration lists as an observer although O(voter) says it votes (a hand-off that did not finish)
+    gets its vote back after its restart the same way. Needs three voters at least and the super user; without
+    them, or in a static configuration, the leader is restarted as before and RV(handoff.reason) says why.
   - With O(pending_marker) set and absent, nothing is pending for this server and the module does nothing, so
     re-running a roll that stopped half way restarts only the servers not done yet.
   - A failure after the stop leaves O(pending_marker) in place and names what this server and the others last
@@ -86,6 +93,31 @@ options:
         election per roll).
     type: bool
     default: false
+  handoff:
+    description:
+      - Hand leadership over to a synced voter before restarting the leader (dynamic configuration only); see
+        the description.
+    type: bool
+    default: false
+  voter:
+    description:
+      - Whether this server votes, as the inventory says. With O(handoff), a server the configuration lists as an
+        observer gets its vote back after its restart when this is true.
+    type: bool
+    default: true
+  super_user:
+    description: The super user's name, for the C(reconfig) of a hand-off.
+    type: str
+    default: super
+  super_password:
+    description: The super user's password, needed for a hand-off.
+    type: str
+  sasl:
+    description:
+      - Log in with SASL DIGEST-MD5 as O(super_user) for the hand-off's reads and reconfigs, instead of the
+        digest scheme, as servers that enforce client SASL require.
+    type: bool
+    default: false
   timeout:
     description: Seconds to wait for the server to be synced and the ensemble healthy, after the start.
     type: float
@@ -142,7 +174,29 @@ timings:
   description: Seconds from the start of the step to each milestone.
   returned: when restarted
   type: dict
-  sample: {stopped: 0.41, started: 0.52, synced: 1.31, healthy: 1.31}
+  sample: {handed_off: 0.62, stopped: 1.03, started: 1.14, synced: 2.01, voting: 2.33, healthy: 2.33}
+handoff:
+  description: What the leadership hand-off did, when O(handoff) is set and the server restarted.
+  returned: when O(handoff) and restarted
+  type: dict
+  contains:
+    done:
+      description: Whether leadership was handed over before the restart.
+      type: bool
+    reason:
+      description: Why it was not (not the leader, a static configuration, fewer than three voters...).
+      type: str
+    successor:
+      description: The server that leads after the hand-off.
+      type: str
+    vote_restored:
+      description: Whether the server was given its vote back after its restart.
+      type: bool
+    connection_lost:
+      description: Set when a server hung up during a C(reconfig) whose change was then found committed.
+      type: list
+      elements: str
+  sample: {done: true, successor: "zk2:2181", vote_restored: true}
 servers:
   description:
     - What every server last said of itself, as M(zkforge.zookeeper.zookeeper_info) returns it, without C(raw)
@@ -165,9 +219,18 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import (
     server_info,
     wait_until,
 )
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.client import ZooKeeperError, tls_context
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import describe, ensemble_summary, gate
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.marker import read_marker
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import server_key
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import handoff
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.parsers import server_key, split_server
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.reconfig import (
+    ReconfigError,
+    credential,
+    open_first,
+    read_config,
+    send,
+)
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.systemd import UnitWatch
 
 
@@ -192,6 +255,7 @@ class Step(object):
         self.server = server_key(self.params["server"])
         self.started = time.monotonic()
         self.result = dict(changed=False, restarted=False, deferred=False)
+        self.voters = self.params["expected_voters"]
 
     def fail(self, msg):
         self.module.fail_json(msg="%s: %s" % (self.server, msg), **self.result)
@@ -207,21 +271,102 @@ class Step(object):
 
     def wait(self, condition, timeout, watch=None):
         waited = wait_until(condition, self.servers, [self.server], self.params, timeout, self.params["interval"],
-                            expected_voters=self.params["expected_voters"], watch=watch)
+                            expected_voters=self.voters, watch=watch)
         self.result.update(servers=_compact(waited["servers"]))
         if "ensemble" in waited:
             self.result["ensemble"] = waited["ensemble"]
         if waited["gave_up"]:
             self.result["unit"] = watch.failure
             self.fail("%s %ss after its start, so the roll stops here. It stays marked for a restart (%s); fix the"
-                      " cause and run the same playbook again. %s"
+                      " cause and run the same playbook again.%s %s"
                       % (condition == "synced" and "did not come back" or "failed", waited["elapsed"],
-                         self.params["pending_marker"], watch.describe()))
+                         self.params["pending_marker"], self.observer_note(), watch.describe()))
         if not waited["met"]:
-            self.fail("not %s %ss after its restart: %s. Last seen: %s. It stays marked for a restart (%s)."
+            self.fail("not %s %ss after its restart: %s. Last seen: %s. It stays marked for a restart (%s).%s"
                       % (condition, self.params["timeout"], "; ".join(waited["reasons"]),
-                         "; ".join(describe(i) for i in waited["servers"]), self.params["pending_marker"]))
+                         "; ".join(describe(i) for i in waited["servers"]), self.params["pending_marker"],
+                         self.observer_note()))
         return waited
+
+    def change_voters(self, by):
+        if self.voters is not None:
+            self.voters += by
+
+    def observer_note(self):
+        if (self.result.get("handoff") or {}).get("done") and not self.result["handoff"].get("vote_restored"):
+            return (" It was made an observer to hand leadership over and is one still: the same playbook gives its"
+                    " vote back once it is synced after its restart (site.yml does too).")
+        return ""
+
+    def tls(self):
+        try:
+            return tls_context(self.params)
+        except ZooKeeperError as exc:
+            self.fail(str(exc))
+
+    def login(self):
+        return credential(self.params["super_user"], self.params["super_password"], self.params["sasl"])
+
+    def configuration(self):
+        try:
+            return read_config([self.server] + [s for s in self.servers if s != self.server],
+                               self.params["connect_timeout"], self.tls(),
+                               self.login() if self.params["sasl"] else None)[1]
+        except ReconfigError as exc:
+            self.fail("cannot read the configuration for the hand-off: %s" % exc)
+
+    def reconfig(self, member, through, lookup, refusal_ok=False):
+        """One reconfig of this server's member, sent through the servers `through` (first that answers); should
+        the answer be lost, the servers `lookup` are asked whether the change is in. With refusal_ok, a change
+        ZooKeeper refused (nothing changed) returns its reason instead of failing."""
+        params = self.params
+        timeout, tls = params["connect_timeout"], self.tls()
+        try:
+            dummy, session = open_first(through, timeout, tls, self.login() if params["sasl"] else None)
+            with session:
+                dummy, lost = send(session, lookup, timeout, tls, self.login(), [member], [],
+                                   logged_in=params["sasl"])
+        except ReconfigError as exc:
+            if refusal_ok and exc.refused:
+                return str(exc)
+            self.fail("%s. It stays marked for a restart (%s).%s" % (exc, params["pending_marker"],
+                                                                     self.observer_note()))
+        if lost:
+            self.result["handoff"].setdefault("connection_lost", []).append(lost)
+        return None
+
+    def hand_over(self, me, config):
+        """Make this server (the leader) an observer: once the reconfig is committed, ZooKeeper's designated
+        successor takes over with the other voters, and this server, which can no longer commit anything, is
+        stopped at once (left running, it keeps the clients connected to it waiting until it notices at its next
+        tick that it leads no more). Returns its member as an observer, or None with the reason in the result
+        when it cannot be done."""
+        observer, why = handoff(config, me.get("server_id"), split_server(self.server)[1])
+        if observer is None:
+            self.result["handoff"]["reason"] = why
+            return None
+        # Sent through another server, and only the others asked should the answer be lost (it often is: a
+        # follower drops its clients when it turns to the successor). The old leader never answers it: it does
+        # not commit the change itself, and takes new sessions only to keep them waiting until it steps down.
+        others = [s for s in self.servers if s != self.server]
+        refused = self.reconfig(observer, others, others, refusal_ok=True)
+        if refused:  # reconfig disabled (a roll that turns it on), or not authorised: nothing changed
+            self.result["handoff"]["reason"] = refused
+            self.module.warn("%s: leadership not handed over, the leader restarts with an election: %s"
+                             % (self.server, refused))
+            return None
+        self.result["handoff"]["done"] = True
+        self.change_voters(-1)
+        return observer
+
+    def restore_vote(self, member):
+        """Give this server, synced as an observer, its vote back; wait until the leader counts it synced."""
+        everyone = [s for s in self.servers if s != self.server] + [self.server]
+        self.reconfig(dict(member, role="participant"), everyone, everyone)
+        self.result["handoff"]["vote_restored"] = True
+        self.change_voters(1)
+        self.result["timings"]["voting"] = self.since_start()
+        self.wait("synced", self.params["timeout"])
 
     def run(self):
         params = self.params
@@ -246,9 +391,17 @@ class Step(object):
                 self.fail("release %r is not a directory next to %s; nothing was touched" % (release, link))
 
         infos = [server_info(s, params) for s in self.servers]
-        summary = ensemble_summary(infos, params["expected_voters"])
-        summary["gate"], problems = gate(infos, summary, [server_key(s) for s in params["repair_servers"]])
         me = next(i for i in infos if i["server"] == self.server)
+        unfinished = None
+        if params["handoff"]:
+            self.result["handoff"] = dict(done=False, vote_restored=False)
+            config = self.configuration()
+            member = config["members"].get(me.get("server_id"))
+            if params["voter"] and member and member["role"] == "observer":
+                unfinished = member  # made an observer by a hand-off that did not finish: one voter less for now
+                self.change_voters(-1)
+        summary = ensemble_summary(infos, self.voters)
+        summary["gate"], problems = gate(infos, summary, [server_key(s) for s in params["repair_servers"]])
         self.result.update(servers=_compact(infos), ensemble=summary, mode_before=me["mode"])
         if not summary["gate"]:
             self.fail("the ensemble is not healthy, so no server is touched: %s" % "; ".join(problems))
@@ -260,6 +413,15 @@ class Step(object):
             self.module.exit_json(**self.result)
 
         timings = self.result["timings"] = {}
+        if params["handoff"]:
+            if me["mode"] != "leader":
+                self.result["handoff"]["reason"] = "not the leader"
+            elif not params["super_password"]:
+                self.result["handoff"]["reason"] = "no super_password"
+            else:
+                unfinished = self.hand_over(me, config)
+                if unfinished:
+                    timings["handed_off"] = self.since_start()
         self.systemctl("stop")
         timings["stopped"] = self.since_start()
         if link and release != self.result["previous_release"]:
@@ -268,6 +430,14 @@ class Step(object):
         timings["started"] = self.since_start()
         waited = self.wait("synced", params["timeout"], watch=UnitWatch(self.module, params["service"]))
         timings["synced"] = self.since_start()
+        if (self.result.get("handoff") or {}).get("done"):
+            self.result["handoff"]["successor"] = (waited["ensemble"].get("leader") or {}).get("server")
+        if unfinished and params["voter"]:
+            if not params["super_password"]:
+                self.fail("it is an observer in the configuration while it should vote, and super_password is not"
+                          " given to change that. It stays marked for a restart (%s)." % params["pending_marker"])
+            self.restore_vote(unfinished)
+            waited = {"ensemble": self.result["ensemble"]}
         if not waited["ensemble"]["healthy"]:  # usually it is, in the same answer
             self.wait("healthy", max(params["timeout"] - (timings["synced"] - timings["started"]), params["interval"]))
         timings["healthy"] = self.since_start()
@@ -287,6 +457,11 @@ def main():
         expected_voters=dict(type="int"),
         repair_servers=dict(type="list", elements="str", default=[]),
         defer_if_leader=dict(type="bool", default=False),
+        handoff=dict(type="bool", default=False),
+        voter=dict(type="bool", default=True),
+        super_user=dict(type="str", default="super"),
+        super_password=dict(type="str", no_log=True),
+        sasl=dict(type="bool", default=False),
         timeout=dict(type="float", default=300.0),
         interval=dict(type="float", default=0.1),
     )

@@ -13,6 +13,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.ensemble import 
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.membership import (
     MembershipError,
     changes,
+    handoff,
     member_spec,
     parse_config,
     problems,
@@ -271,11 +272,30 @@ def test_plan_moves_a_dead_servers_id_to_a_new_host():
     assert lost["steps"] == [] and "only 1 of the 3 voters" in lost["problems"][0]
 
 
-def test_plan_refuses_sasl_enforcement():
-    enforced = membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(5), _hostvars(5), sasl_enforced=True)
-    assert enforced["steps"] == [] and "SASL" in enforced["problems"][0]
-
-
 def test_no_plan_without_a_change_or_a_running_ensemble():
     assert membership_plan(_gate([1, 2, 3], {1, 2, 3}), _servers(3), _hostvars(3))["change"] is False
     assert membership_plan({"servers": [], "ensemble": {"membership": None}}, _servers(3), {})["change"] is False
+
+
+def test_handoff_makes_the_leader_an_observer_with_its_own_ports():
+    observer, why = handoff(parse_config(THREE), 2)
+    assert why is None
+    assert member_spec(observer) == "server.2=zk2:2888:3888:observer;0.0.0.0:2181"
+
+
+@pytest.mark.parametrize("text, sid, reason", [
+    (THREE.replace("version=100000000\n", ""), 1, "static"),
+    (THREE, 4, "not in the configuration"),
+    (THREE.replace("server.3=zk3:2888:3888:participant", "server.3=zk3:2888:3888:observer"), 1, "fewer than three"),
+    (THREE + "server.4=zk4:2888:3888:observer;2181\n", 4, "not a voter"),
+])
+def test_no_handoff_where_it_cannot_keep_a_quorum_or_has_no_dynamic_configuration(text, sid, reason):
+    observer, why = handoff(parse_config(text), sid)
+    assert observer is None and reason in why
+
+
+def test_handoff_gives_a_member_without_client_port_the_port_it_serves():
+    text = THREE.replace(";0.0.0.0:2181", "")
+    assert handoff(parse_config(text), 1)[0] is None
+    observer, why = handoff(parse_config(text), 1, 2281)
+    assert member_spec(observer) == "server.1=zk1:2888:3888:observer;0.0.0.0:2281"
