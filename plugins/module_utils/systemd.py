@@ -72,3 +72,22 @@ class UnitWatch(object):
     def describe(self):
         journal = journal_tail(self.module, self.service)
         return "%s %s. Last journal lines: %s" % (self.service, self.failure, " | ".join(journal) or "(none)")
+
+
+def port_filter(ports):
+    """ss(8)'s filter for the sockets bound to these local ports: listening, and the connections accepted there."""
+    return "( %s )" % " or ".join("sport = :%d" % port for port in sorted(set(int(p) for p in ports)))
+
+
+def reset_clients(module, ports):
+    """Close the listening sockets of these local ports and reset (TCP RST) every connection accepted there, through
+    ss -K and the kernel's SOCK_DESTROY, so that the clients of a server on its way out reconnect to another server
+    at once, and none connects to it again while it exits. Returns how many connections were reset (listening
+    sockets not counted), or why none could be (no ss, or a kernel without CONFIG_INET_DIAG_DESTROY)."""
+    ss = module.get_bin_path("ss")
+    if not ss or not ports:
+        return "ss (iproute2) not found" if ports else "no client ports"
+    rc, out, err = module.run_command([ss, "-K", "-a", "-H", "-t", "-n", port_filter(ports)])
+    if rc != 0:
+        return "ss -K failed (rc %s): %s" % (rc, (err or out).strip())
+    return len([line for line in out.splitlines() if line.split() and line.split()[0] != "LISTEN"])

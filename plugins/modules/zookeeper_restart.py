@@ -15,7 +15,7 @@ description:
   - One step of a rolling restart, upgrade or rollback, run on the server it restarts. In order, it
     - asks every server in O(servers) and stops, changing nothing, unless the ensemble passes the gate
       (RV(zkforge.zookeeper.zookeeper_info#module:ensemble.gate)) - healthy, or degraded only by O(repair_servers);
-    - stops the systemd unit O(service);
+    - stops the systemd unit O(service), its clients sent to the other servers at once (O(client_ports));
     - points O(release_link) at the release to run (O(release), or the first line of O(pending_marker)), if any;
     - starts the unit;
     - waits until the leader counts this server as synced (C(synced) of M(zkforge.zookeeper.zookeeper_wait)),
@@ -118,6 +118,17 @@ options:
         digest scheme, as servers that enforce client SASL require.
     type: bool
     default: false
+  client_ports:
+    description:
+      - The server is stopped by SIGTERM to its JVM and, at once, C(ss -K) on these local ports (its listening
+        sockets closed, every client connection reset), so that its clients reconnect to another server right
+        away, and none to it again, instead of waiting for the JVM to exit (about 0.3 s, which it spends waiting
+        for its threads in native code; ZooKeeper has no shutdown hook, so nothing else happens in that time).
+        Then systemd's stop finds the process gone. The port of O(server) is always included. Where C(ss) or the
+        kernel cannot reset connections, the server just stops, and RV(clients_reset) says why.
+    type: list
+    elements: int
+    default: []
   timeout:
     description: Seconds to wait for the server to be synced and the ensemble healthy, after the start.
     type: float
@@ -197,6 +208,11 @@ handoff:
       type: list
       elements: str
   sample: {done: true, successor: "zk2:2181", vote_restored: true}
+clients_reset:
+  description: How many client connections were reset as the server stopped (see O(client_ports)), or why none.
+  returned: when restarted
+  type: raw
+  sample: 4
 servers:
   description:
     - What every server last said of itself, as M(zkforge.zookeeper.zookeeper_info) returns it, without C(raw)
@@ -211,6 +227,7 @@ ensemble:
 """
 
 import os
+import signal
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -231,7 +248,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.reconfig import 
     read_config,
     send,
 )
-from ansible_collections.zkforge.zookeeper.plugins.module_utils.systemd import UnitWatch
+from ansible_collections.zkforge.zookeeper.plugins.module_utils.systemd import UnitWatch, reset_clients, unit_state
 
 
 def _compact(infos):
@@ -359,6 +376,24 @@ class Step(object):
         self.change_voters(-1)
         return observer
 
+    def stop_dropping_clients(self):
+        """Stop the server with its clients sent elsewhere at once: SIGTERM to the JVM (ZooKeeper has no shutdown
+        hook, so this is all a stop does), its client ports closed and their connections reset while the JVM
+        exits, then the unit's
+        stop, which finds the process gone or going (exit status 143 is clean). Its clients' sessions live on."""
+        pid = int((unit_state(self.module, self.params["service"]) or {}).get("MainPID") or 0)
+        reset = "no main process"
+        if pid > 0:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError as exc:
+                reset = "SIGTERM failed: %s" % exc
+            else:
+                ports = set(self.params["client_ports"]) | set([split_server(self.server)[1]])
+                reset = reset_clients(self.module, ports)
+        self.result["clients_reset"] = reset
+        self.systemctl("stop")
+
     def restore_vote(self, member):
         """Give this server, synced as an observer, its vote back; wait until the leader counts it synced."""
         everyone = [s for s in self.servers if s != self.server] + [self.server]
@@ -422,7 +457,7 @@ class Step(object):
                 unfinished = self.hand_over(me, config)
                 if unfinished:
                     timings["handed_off"] = self.since_start()
-        self.systemctl("stop")
+        self.stop_dropping_clients()
         timings["stopped"] = self.since_start()
         if link and release != self.result["previous_release"]:
             _switch_link(link, release)
@@ -462,6 +497,7 @@ def main():
         super_user=dict(type="str", default="super"),
         super_password=dict(type="str", no_log=True),
         sasl=dict(type="bool", default=False),
+        client_ports=dict(type="list", elements="int", default=[]),
         timeout=dict(type="float", default=300.0),
         interval=dict(type="float", default=0.1),
     )
