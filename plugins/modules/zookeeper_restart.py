@@ -379,8 +379,8 @@ class Step(object):
     def stop_dropping_clients(self):
         """Stop the server with its clients sent elsewhere at once: SIGTERM to the JVM (ZooKeeper has no shutdown
         hook, so this is all a stop does), its client ports closed and their connections reset while the JVM
-        exits, then the unit's
-        stop, which finds the process gone or going (exit status 143 is clean). Its clients' sessions live on."""
+        exits, then the unit's stop, which finds the process gone or going (exit status 143 is clean). Its
+        clients' sessions live on."""
         pid = int((unit_state(self.module, self.params["service"]) or {}).get("MainPID") or 0)
         reset = "no main process"
         if pid > 0:
