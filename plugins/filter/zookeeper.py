@@ -20,6 +20,7 @@ from ansible_collections.zkforge.zookeeper.plugins.module_utils.install import (
     account_differs,
     differs,
     releases_to_remove,
+    to_write,
 )
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.report import status_table
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.security import (
@@ -80,6 +81,7 @@ class FilterModule(object):
             "zookeeper_releases_to_remove": releases_to_remove,
             "zookeeper_differs": differs,
             "zookeeper_account_differs": account_differs,
+            "zookeeper_to_write": to_write,
             "zookeeper_status_table": status_table,
             "zookeeper_subject_alt_names": subject_alt_names,
             "zookeeper_security_plan": security_plan,

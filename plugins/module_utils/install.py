@@ -29,6 +29,17 @@ def releases_to_remove(releases, wanted, current, keep):
     return [r["name"] for r in others[int(keep):]]
 
 
+def parse_sha512(text):
+    """The sha512 a checksum file names, lower case, or "" when it names none. Apache publishes two formats:
+    sha512sum's ("<hex>  name") and gpg --print-md's ("name: HEX HEX ..." over several lines)."""
+    text = text or ""
+    found = re.search(r"\b[0-9a-fA-F]{128}\b", text)
+    if found:
+        return found.group(0).lower()
+    joined = re.sub(r"\s", "", text.split(":", 1)[-1])
+    return joined.lower() if re.match(r"^[0-9a-fA-F]{128}$", joined) else ""
+
+
 ACCOUNT_SHELL = "/usr/sbin/nologin"
 
 
@@ -53,6 +64,27 @@ def differs(state, owner, group, mode, content=None, config=None):
     if not isinstance(content, bytes):
         content = str(content).encode("utf-8")
     return state.get("checksum") != hashlib.sha1(content).hexdigest()
+
+
+def to_write(entries, host):
+    """The entries of zookeeper_files' `directories` or `files` that differ from what zookeeper_host_info read
+    on the host (`host`, its result), so that a converge that changes nothing skips the module run. A directory
+    is an entry without `content`; an entry with `settings_only` (zoo.cfg) is compared by its settings once
+    ZooKeeper owns its membership (see differs); that key is dropped from what is returned. A path asked for
+    twice (the transaction log in the data directory) is kept once, as first asked."""
+    wanted, seen = [], set()
+    for entry in entries:
+        if entry["path"] in seen:
+            continue
+        seen.add(entry["path"])
+        entry = dict(entry)
+        content = entry.get("content")
+        settings_only = entry.pop("settings_only", False)
+        state = (host.get("paths") if content is None else host.get("files")) or {}
+        if differs(state.get(entry["path"]), entry["owner"], entry["group"], entry["mode"], content,
+                   host.get("config") if settings_only else None):
+            wanted.append(entry)
+    return wanted
 
 
 def account_differs(host):

@@ -134,3 +134,42 @@ def test_a_static_zoo_cfg_is_compared_byte_for_byte():
 def test_the_fingerprint_carries_no_values():
     fingerprint = parsers.properties_fingerprint(ZOOKEEPER_REWROTE)
     assert "0bX78nEegDzJM3ju0iLBEJdWzjg" not in repr(fingerprint) and len(fingerprint) == 7
+
+
+def test_to_write_keeps_what_differs_once_and_drops_settings_only():
+    host = {"paths": {"/var/lib/zookeeper": DIRECTORY},
+            "files": {"/etc/zookeeper/zoo.cfg": DYNAMIC_FILE, "/etc/zookeeper/zookeeper.env": FILE},
+            "config": _config(ZOOKEEPER_REWROTE)}
+    data = {"path": "/var/lib/zookeeper", "owner": "zookeeper", "group": "zookeeper", "mode": "0750"}
+    logs = {"path": "/var/log/zookeeper", "owner": "zookeeper", "group": "zookeeper", "mode": "0750"}
+    # The transaction log in the data directory: asked twice, in place, left out; the log directory is missing.
+    assert install.to_write([data, dict(data), logs], host) == [logs]
+    zoo_cfg = {"path": "/etc/zookeeper/zoo.cfg", "content": ROLE_WRITES, "owner": "zookeeper", "group": "zookeeper",
+               "mode": "0640", "settings_only": True}
+    env = {"path": "/etc/zookeeper/zookeeper.env", "content": "JVMFLAGS=\n", "owner": "root", "group": "zookeeper",
+           "mode": "0640"}
+    # ZooKeeper's own rewrite of zoo.cfg is no change; the environment file's content differs.
+    assert install.to_write([zoo_cfg, env], host) == [env]
+    # Byte for byte without settings_only, and the key is not handed to the module.
+    assert install.to_write([dict(zoo_cfg, settings_only=False)], host) == [dict(zoo_cfg, settings_only=False)][:0] + [
+        {k: v for k, v in zoo_cfg.items() if k != "settings_only"}]
+    # A setting the role writes changed: written.
+    assert install.to_write([dict(zoo_cfg, content=ROLE_WRITES.replace("2000", "3000"))], host)[0]["content"].count(
+        "tickTime=3000") == 1
+
+
+SHA512 = hashlib.sha512(b"release").hexdigest()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("%s  apache-zookeeper-3.9.3-bin.tar.gz\n" % SHA512, SHA512),
+    ("%s\n" % SHA512.upper(), SHA512),
+    # gpg --print-md SHA512: upper case, in groups of eight, wrapped under the file name.
+    ("apache-zookeeper-3.8.0-bin.tar.gz: %s\n" % "\n".join(
+        " ".join(SHA512.upper()[i:i + 8] for i in range(j, min(j + 64, 128), 8)) for j in (0, 64)), SHA512),
+    ("<html>404 Not Found</html>", ""),
+    ("%s  truncated\n" % SHA512[:100], ""),
+    ("", ""),
+])
+def test_parse_sha512_reads_both_published_formats(text, expected):
+    assert install.parse_sha512(text) == expected
