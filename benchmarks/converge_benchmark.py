@@ -3,6 +3,7 @@
 sandbox containers of the project's Debian 12 image, with 3 and with 7 servers.
 
   zkforge  - site.yml (java and zookeeper roles: validation, checksum, gate, firewall, hardening, the roll)
+  zkforge-nofirewall - the same with zookeeper_firewall_backend: none (optional: what the host firewall costs)
   baseline - benchmarks/baseline/converge.yml: the same java role, then only download, unpack, zoo.cfg, myid, a
              unit and start (the floor of any converge)
 
@@ -12,7 +13,7 @@ layout by tests/fixtures/build_artifacts.py). Every converge gets fresh containe
 from the ansible.posix.json callback and are summed per phase (the task name's prefix, e.g. "Preflight").
 Prints a table and writes build/reports/converge-benchmark.json. Figures, not assertions.
 
-Usage: .venv/bin/python benchmarks/converge_benchmark.py [--sizes 3,7] [--rounds 2] [--strategies zkforge,baseline]
+Usage: .venv/bin/python benchmarks/converge_benchmark.py [--sizes 3,7] [--rounds 2] [--strategies zkforge,baseline[,zkforge-nofirewall]]
 """
 import argparse
 import datetime
@@ -36,7 +37,11 @@ IMAGE = "zkforge/debian:bookworm"
 SYSTEMD = ["--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock",
            "--tmpfs", "/tmp", "--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW",
            "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined"]
-PLAYBOOKS = {"zkforge": ROOT / "site.yml", "baseline": ROOT / "benchmarks/baseline/converge.yml"}
+PLAYBOOKS = {"zkforge": ROOT / "site.yml", "zkforge-nofirewall": ROOT / "site.yml",
+             "baseline": ROOT / "benchmarks/baseline/converge.yml"}
+# What the strategy adds to the inventory's group vars: zkforge without the host firewall (ufw installed, rules,
+# enabled) shows how much of the difference to the baseline the firewall is.
+EXTRA_VARS = {"zkforge-nofirewall": {"zookeeper_firewall_backend": "none"}}
 
 
 def _docker(*args, check=True):
@@ -69,25 +74,38 @@ def _down(size, mirror=False):
     _docker("rm", "-f", *names, check=False)
 
 
-def _inventory(size, directory):
+def _inventory(size, directory, strategy):
     hosts = {name: {"zookeeper_id": i} for i, name in enumerate(_servers(size), 1)}
     inventory = {"all": {"vars": {"ansible_connection": "community.docker.docker",
                                   "ansible_python_interpreter": "/usr/bin/python3"},
                          "children": {"zookeeper": {"hosts": hosts, "vars": {
                              "zookeeper_version": "3.8.0", "zookeeper_heap_size": "256m",
-                             "zookeeper_mirror": "http://%s:8000/zookeeper" % MIRROR}}}}}
-    path = Path(directory) / ("inventory-%d.json" % size)
+                             "zookeeper_mirror": "http://%s:8000/zookeeper" % MIRROR,
+                             **EXTRA_VARS.get(strategy, {})}}}}}
+    path = Path(directory) / ("inventory-%s-%d.json" % (strategy, size))
     path.write_text(json.dumps(inventory))
     return path
+
+
+def _cpu():
+    """The machine's CPU time so far, busy and in all (seconds, every core; /proc/stat): the controller, the
+    containers and Docker alike. A converge that keeps the cores busy cannot go faster by running hosts in
+    parallel; its time then grows with the work, that is with the number of hosts."""
+    with open("/proc/stat") as handle:
+        fields = [int(v) for v in handle.readline().split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
 
 
 def _run(playbook, inventory):
     env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), PATH="%s:%s" % (BIN, os.environ["PATH"]),
                ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_NOCOLOR="1")
-    start = time.monotonic()
+    start, cpu_start = time.monotonic(), _cpu()
     proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(inventory), str(playbook)], env=env,
                           capture_output=True, text=True, cwd=ROOT)
-    wall = time.monotonic() - start
+    wall, cpu_end = time.monotonic() - start, _cpu()
+    busy, total = cpu_end[0] - cpu_start[0], cpu_end[1] - cpu_start[1]
     try:
         report = json.loads(proc.stdout[proc.stdout.index("{"):])
     except ValueError:
@@ -108,9 +126,11 @@ def _run(playbook, inventory):
             slowest.append((round(seconds, 2), name))
             tasks += 1
     changed = sum(stats.get("changed", 0) for stats in report["stats"].values())
-    return {"wall_s": round(wall, 2), "tasks": tasks, "changed": changed, "changed_tasks": changed_tasks,
+    return {"wall_s": round(wall, 2), "cpu_busy_s": round(busy, 1), "cpu_busy_pct": round(100 * busy / total, 1),
+            "tasks": tasks, "changed": changed, "changed_tasks": changed_tasks,
             "phases_s": {k: round(v, 2) for k, v in sorted(phases.items(), key=lambda kv: -kv[1])},
-            "slowest_tasks": sorted(slowest, reverse=True)[:15]}
+            "slowest_tasks": sorted(slowest, reverse=True)[:15],
+            "timeline": [[name, seconds] for seconds, name in slowest]}
 
 
 SRVR = ("import socket; s = socket.create_connection(('127.0.0.1', 2181), 2); s.sendall(b'srvr'); "
@@ -132,7 +152,7 @@ def measure(strategy, size, directory):
     _down(size)
     _up(size)
     try:
-        inventory = _inventory(size, directory)
+        inventory = _inventory(size, directory, strategy)
         cold = _run(PLAYBOOKS[strategy], inventory)
         cold["modes"] = _modes(size)
         rerun = _run(PLAYBOOKS[strategy], inventory)
@@ -158,11 +178,12 @@ def main():
                         result = measure(strategy, size, directory)
                         result["round"] = round_
                         results.append(result)
-                        print("round %d %-8s %d servers: cold %6.1fs (%d tasks, %d changed), re-run %6.1fs "
-                              "(%d tasks, %d changed)" % (round_, strategy, size, result["cold"]["wall_s"],
-                                                          result["cold"]["tasks"], result["cold"]["changed"],
-                                                          result["rerun"]["wall_s"], result["rerun"]["tasks"],
-                                                          result["rerun"]["changed"]), flush=True)
+                        print("round %d %-8s %d servers: cold %6.1fs (%d tasks, %d changed, CPU busy %.0f%%, %.0f "
+                              "CPU-s), re-run %6.1fs (%d tasks, %d changed, CPU busy %.0f%%)"
+                              % (round_, strategy, size, result["cold"]["wall_s"], result["cold"]["tasks"],
+                                 result["cold"]["changed"], result["cold"]["cpu_busy_pct"],
+                                 result["cold"]["cpu_busy_s"], result["rerun"]["wall_s"], result["rerun"]["tasks"],
+                                 result["rerun"]["changed"], result["rerun"]["cpu_busy_pct"]), flush=True)
                         print("    modes after: %s; changed in the re-run: %s"
                               % (result["rerun"]["modes"], result["rerun"]["changed_tasks"] or "nothing"), flush=True)
                         for run in ("cold", "rerun"):
@@ -181,16 +202,21 @@ def main():
             summary["%s-%d" % (strategy, size)] = {
                 "cold_s": statistics.median(r["cold"]["wall_s"] for r in mine),
                 "rerun_s": statistics.median(r["rerun"]["wall_s"] for r in mine),
-                "rerun_changed": max(r["rerun"]["changed"] for r in mine)}
-    print("\nmedians | cold s | re-run s | re-run changed")
+                "rerun_changed": max(r["rerun"]["changed"] for r in mine),
+                "cold_cpu_s": statistics.median(r["cold"]["cpu_busy_s"] for r in mine),
+                "cold_cpu_busy_pct": statistics.median(r["cold"]["cpu_busy_pct"] for r in mine)}
+    print("\nmedians | cold s | re-run s | re-run changed | cold CPU-s | cold CPU busy")
     for key, row in summary.items():
-        print("%s | %.1f | %.1f | %d" % (key, row["cold_s"], row["rerun_s"], row["rerun_changed"]))
+        print("%s | %.1f | %.1f | %d | %.0f | %.0f%%" % (key, row["cold_s"], row["rerun_s"], row["rerun_changed"],
+                                                       row["cold_cpu_s"], row["cold_cpu_busy_pct"]))
     ratios = {}
     for size in sizes:
-        ours, floor = summary.get("zkforge-%d" % size), summary.get("baseline-%d" % size)
-        if ours and floor:
-            ratios["zkforge/baseline %d servers" % size] = {"cold": round(ours["cold_s"] / floor["cold_s"], 2),
-                                                            "rerun": round(ours["rerun_s"] / floor["rerun_s"], 2)}
+        floor = summary.get("baseline-%d" % size)
+        for strategy in ("zkforge", "zkforge-nofirewall"):
+            ours = summary.get("%s-%d" % (strategy, size))
+            if ours and floor:
+                ratios["%s/baseline %d servers" % (strategy, size)] = {
+                    "cold": round(ours["cold_s"] / floor["cold_s"], 2), "rerun": round(ours["rerun_s"] / floor["rerun_s"], 2)}
     if len(sizes) == 2:
         for strategy in args.strategies.split(","):
             small, big = summary["%s-%d" % (strategy, sizes[0])], summary["%s-%d" % (strategy, sizes[1])]
