@@ -36,7 +36,7 @@ attributes:
       owner, group and mode before and after of every path whose attributes change.
 options:
   directories:
-    description: Directories to make (missing parents are made too, owned by root, mode 0755).
+    description: Directories to make (missing parents are made too, as C(mkdir -p) makes them).
     type: list
     elements: dict
     default: []

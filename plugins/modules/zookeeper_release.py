@@ -145,6 +145,10 @@ def _expected(module):
 def _download(module, directory):
     """The tarball at url, into a new file of directory; its path and sha512."""
     response = _open(module, module.params["url"])
+    # What an interrupted earlier run left half-downloaded here is of no use to anyone.
+    for name in os.listdir(directory):
+        if name.startswith(".download.") and name.endswith(".tar.gz"):
+            os.unlink(os.path.join(directory, name))
     digest = hashlib.sha512()
     fd, path = tempfile.mkstemp(prefix=".download.", suffix=".tar.gz", dir=directory)
     try:

@@ -47,6 +47,9 @@ def _release(tmp_path, check=False, **params):
 
 def test_downloads_verifies_against_the_published_sha512_unpacks_and_marks(tmp_path, mirror):
     _, url, sha512 = mirror
+    # What an interrupted earlier download left behind goes.
+    (tmp_path / "root/.downloads").mkdir(parents=True)
+    (tmp_path / "root/.downloads/.download.x1y2z3.tar.gz").write_bytes(b"partial")
     result = _release(tmp_path, url=url)
     assert (result["changed"], result["installed"], result["sha512"]) == (True, True, sha512), result
     dest = tmp_path / "root" / NAME
