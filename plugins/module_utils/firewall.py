@@ -49,19 +49,42 @@ def parse_ufw_rules(text):
     return rules
 
 
-def ufw_allowed(rules):
-    """The [port, source] pairs that ufw rules allow: inbound TCP to one port on any local address, from any
-    source port. Other rules (ranges, udp, outbound, deny) are not the role's and are left out."""
-    allowed = []
+def _ufw_ports(dport):
+    """The single ports of a ufw tuple's destination port field ("2181", or "2181,2888,3888" for a rule of ufw's
+    multiport form); ranges ("2000:2100") are left out."""
+    return [int(part) for part in dport.split(",") if part.isdigit()]
+
+
+def ufw_port_rules(rules):
+    """The ufw rules of the role's shape: inbound TCP, from any source port, to one port or a list of ports on
+    any local address. Each as {"ports": [...], "source": ..., "comment": ...}; other rules (ranges only, udp,
+    outbound, deny, to one local address) are left out."""
+    found = []
     for rule in rules:
         if (rule["action"], rule["proto"], rule["direction"], rule["sport"]) != ("allow", "tcp", "in", "any"):
             continue
-        if rule["dst"] not in ANY_SOURCES or not rule["dport"].isdigit():
+        ports = _ufw_ports(rule["dport"])
+        if rule["dst"] not in ANY_SOURCES or not ports:
             continue
-        pair = [int(rule["dport"]), _source(rule["src"])]
-        if pair not in allowed:
-            allowed.append(pair)
-    return allowed
+        entry = {"ports": ports, "source": _source(rule["src"]), "comment": rule["comment"]}
+        if entry not in found:
+            found.append(entry)
+    return found
+
+
+def ufw_allowed(rules):
+    """The [port, source] pairs that ufw rules allow: inbound TCP to a port on any local address, from any
+    source port, one pair per port of a multiport rule. Other rules are not the role's and are left out."""
+    return _pairs(ufw_port_rules(rules))
+
+
+def _pairs(port_rules):
+    pairs = []
+    for entry in port_rules:
+        for port in entry["ports"]:
+            if [port, entry["source"]] not in pairs:
+                pairs.append([port, entry["source"]])
+    return pairs
 
 
 def parse_ufw_status(text):
@@ -71,11 +94,54 @@ def parse_ufw_status(text):
     return {"active": active, "incoming": match.group(1) if match else ""}
 
 
-def ufw_command(rule, comment, delete=False):
-    """The ufw command line that adds (or deletes) one rule."""
-    port, source = rule
+# iptables' multiport match takes at most 15 ports, and ufw refuses a rule of more.
+UFW_MULTIPORT_MAX = 15
+
+
+def ufw_command(ports, source, comment, delete=False):
+    """The ufw command line that adds (or deletes) one rule: TCP from the source to one port or, in ufw's
+    multiport form, to several."""
     command = ["ufw", "delete"] if delete else ["ufw"]
-    return command + ["allow", "proto", "tcp", "from", source, "to", "any", "port", str(port), "comment", comment]
+    command += ["allow", "proto", "tcp", "from", source, "to", "any", "port", ",".join(str(port) for port in ports)]
+    return command + (["comment", comment] if comment else [])
+
+
+def by_source(pairs):
+    """[port, source] pairs grouped into ufw rules: one per source, of at most UFW_MULTIPORT_MAX ports (sorted, as
+    ufw stores them), in the order the sources first appear. One ufw process per rule is the cost of a converge that adds them."""
+    grouped = []
+    for port, source in pairs:
+        for ports, group_source in grouped:
+            if group_source == source and len(ports) < UFW_MULTIPORT_MAX:
+                if port not in ports:
+                    ports.append(port)
+                break
+        else:
+            grouped.append(([port], source))
+    return [(sorted(ports), source) for ports, source in grouped]
+
+
+def ufw_plan(wanted, made, port_rules, comment):
+    """What to add and remove through ufw, as [port, source] pairs, and the commands that do it.
+
+    `port_rules`: ufw_port_rules of what ufw holds. The pairs to remove are plan()'s. ufw deletes whole rules,
+    so a rule of several ports that holds a pair to remove is deleted as a whole, and only when it carries the
+    role's comment (a multiport rule without it is not the role's); the ports of it still wanted are added
+    again. Additions run before deletions, so a wanted port is never closed in between. `removed` is what no
+    longer passes afterwards."""
+    add, remove = plan(wanted, made, _pairs(port_rules))
+    deleted, readd = [], []
+    for entry in port_rules:
+        pairs = [[port, entry["source"]] for port in entry["ports"]]
+        if not any(pair in remove for pair in pairs) or (len(pairs) > 1 and entry["comment"] != comment):
+            continue
+        deleted.append(entry)
+        readd += [pair for pair in pairs if pair not in remove and pair in wanted]
+    kept = _pairs([entry for entry in port_rules if entry not in deleted])
+    add += [pair for pair in readd if pair not in add and pair not in kept]
+    commands = [ufw_command(ports, source, comment) for ports, source in by_source(add)]
+    commands += [ufw_command(entry["ports"], entry["source"], entry["comment"], delete=True) for entry in deleted]
+    return add, [pair for pair in remove if pair not in kept], commands
 
 
 def rich_rule(rule):

@@ -17,7 +17,9 @@ description:
     host. Rules it did not make are never removed.
   - A rule is a pair C([port, source]), a TCP port open to inbound traffic from an address, a CIDR or C(any).
   - C(ufw) - the rules carry the comment O(comment); O(keep_open) ports are allowed from anywhere first, then
-    incoming traffic is denied by default and ufw is enabled.
+    incoming traffic is denied by default and ufw is enabled. The ports wanted for one source are added as one
+    rule of ufw's multiport form (up to 15 ports), so a peer's client, quorum and election ports cost one C(ufw)
+    process, not three. Such a rule is deleted as a whole, and its ports still wanted are added again first.
   - C(firewalld) - ports open to C(any) are zone ports, the others rich rules, in the default zone, both
     permanent and at runtime. firewalld must be running.
   - One read and only the commands for what differs, where a loop over M(community.general.ufw) or
@@ -94,7 +96,7 @@ commands:
   returned: always
   type: list
   elements: list
-  sample: [[ufw, allow, proto, tcp, from, 10.0.0.14, to, any, port, "2888", comment, zookeeper]]
+  sample: [[ufw, allow, proto, tcp, from, 10.0.0.14, to, any, port, "2181,2888,3888", comment, zookeeper]]
 """
 
 import json
@@ -102,8 +104,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.firewall import (
-    firewalld_allowed, parse_firewalld_list_all, parse_ufw_rules, parse_ufw_status, plan, rich_rule, ufw_allowed,
-    ufw_command)
+    by_source, firewalld_allowed, parse_firewalld_list_all, parse_ufw_rules, parse_ufw_status, plan, rich_rule,
+    ufw_allowed, ufw_command, ufw_plan, ufw_port_rules)
 
 UFW_RULE_FILES = (("/etc/ufw/user.rules", "/etc/ufw/user6.rules"), ("/lib/ufw/user.rules", "/lib/ufw/user6.rules"))
 
@@ -156,14 +158,16 @@ def _ufw(module, rules, made):
                     with open(name) as handle:
                         text += handle.read()
             break
-    present = ufw_allowed(parse_ufw_rules(text))
+    found = parse_ufw_rules(text)
+    present = ufw_allowed(found)
     keep = [[port, "any"] for port in params["keep_open"]]
     add_keep = plan(keep, [], present)[0]
-    add, remove = plan(rules, made, present)
+    # One ufw process per rule, and a rule may hold several ports of one source (a peer's client, quorum and
+    # election ports): see ufw_plan.
+    add, remove, commands = ufw_plan(rules, made, ufw_port_rules(found), params["comment"])
     status = parse_ufw_status(_run(module, ["ufw", "status", "verbose"]))
-    commands = [ufw_command(rule, params["keep_open_comment"]) for rule in add_keep]
-    commands += [ufw_command(rule, params["comment"]) for rule in add]
-    commands += [ufw_command(rule, params["comment"], delete=True) for rule in remove]
+    commands = [ufw_command(ports, source, params["keep_open_comment"]) for ports, source in by_source(add_keep)] \
+        + commands
     if status["incoming"] != "deny":
         commands.append(["ufw", "default", "deny", "incoming"])
     if not status["active"]:

@@ -40,9 +40,74 @@ def test_ufw_status_active_and_default_policy():
 
 
 def test_ufw_command_adds_and_deletes_with_the_comment():
-    assert f.ufw_command([2888, "10.0.0.2"], "zookeeper") == [
+    assert f.ufw_command([2888], "10.0.0.2", "zookeeper") == [
         "ufw", "allow", "proto", "tcp", "from", "10.0.0.2", "to", "any", "port", "2888", "comment", "zookeeper"]
-    assert f.ufw_command([2181, "any"], "zookeeper", delete=True)[:3] == ["ufw", "delete", "allow"]
+    assert f.ufw_command([2181, 2888, 3888], "10.0.0.2", "zookeeper")[9] == "2181,2888,3888"
+    assert f.ufw_command([2181], "any", "zookeeper", delete=True)[:3] == ["ufw", "delete", "allow"]
+    assert f.ufw_command([2181], "any", "")[-1] == "2181"
+
+
+def test_multiport_tuples_give_one_pair_per_port_and_ranges_are_left_out():
+    text = "\n".join([
+        "### tuple ### allow tcp 2181,2888,3888 0.0.0.0/0 any 10.0.0.2 in comment=7a6f6f6b6565706572",
+        "### tuple ### allow tcp 4000:4100,2181 0.0.0.0/0 any 10.0.0.3 in",
+    ])
+    rules = f.parse_ufw_rules(text)
+    assert f.ufw_port_rules(rules) == [{"ports": [2181, 2888, 3888], "source": "10.0.0.2", "comment": "zookeeper"},
+                                       {"ports": [2181], "source": "10.0.0.3", "comment": ""}]
+    assert f.ufw_allowed(rules) == [[2181, "10.0.0.2"], [2888, "10.0.0.2"], [3888, "10.0.0.2"], [2181, "10.0.0.3"]]
+
+
+def test_by_source_makes_one_rule_per_source_of_at_most_fifteen_ports():
+    pairs = [[2181, "any"], [2181, "10.0.0.2"], [2888, "10.0.0.2"], [3888, "10.0.0.2"], [2888, "10.0.0.3"]]
+    assert f.by_source(pairs) == [([2181], "any"), ([2181, 2888, 3888], "10.0.0.2"), ([2888], "10.0.0.3")]
+    many = f.by_source([[port, "10.0.0.2"] for port in range(9000, 9020)])
+    assert [len(ports) for ports, _ in many] == [15, 5]
+
+
+def _tuples(*lines):
+    return f.ufw_port_rules(f.parse_ufw_rules("\n".join("### tuple ### " + line for line in lines)))
+
+
+def test_ufw_plan_adds_one_rule_per_peer():
+    wanted = [[2181, "any"], [2181, "10.0.0.2"], [2888, "10.0.0.2"], [3888, "10.0.0.2"], [2888, "10.0.0.3"],
+              [3888, "10.0.0.3"]]
+    add, remove, commands = f.ufw_plan(wanted, [], [], "zookeeper")
+    assert add == wanted and remove == []
+    assert [command[9] for command in commands] == ["2181", "2181,2888,3888", "2888,3888"]
+    # Nothing differs: no command. Single-port rules of an earlier version count as present.
+    present = _tuples("allow tcp 2181 0.0.0.0/0 any 0.0.0.0/0 in",
+                      "allow tcp 2181,2888,3888 0.0.0.0/0 any 10.0.0.2 in",
+                      "allow tcp 2888 0.0.0.0/0 any 10.0.0.3 in",
+                      "allow tcp 3888 0.0.0.0/0 any 10.0.0.3 in")
+    assert f.ufw_plan(wanted, wanted, present, "zookeeper") == ([], [], [])
+
+
+def test_ufw_plan_deletes_a_multiport_rule_whole_and_adds_its_wanted_ports_first():
+    zk = "comment=7a6f6f6b6565706572"
+    present = _tuples("allow tcp 2888,3888 0.0.0.0/0 any 10.0.0.2 in " + zk,
+                      "allow tcp 2888,3888 0.0.0.0/0 any 10.0.0.3 in " + zk)
+    made = [[2888, "10.0.0.2"], [3888, "10.0.0.2"], [2888, "10.0.0.3"], [3888, "10.0.0.3"]]
+    # The election port of 10.0.0.2 moves to 3889; 10.0.0.3 left.
+    wanted = [[2888, "10.0.0.2"], [3889, "10.0.0.2"]]
+    add, remove, commands = f.ufw_plan(wanted, made, present, "zookeeper")
+    assert add == [[3889, "10.0.0.2"], [2888, "10.0.0.2"]]
+    assert remove == [[3888, "10.0.0.2"], [2888, "10.0.0.3"], [3888, "10.0.0.3"]]
+    assert [" ".join(command) for command in commands] == [
+        "ufw allow proto tcp from 10.0.0.2 to any port 2888,3889 comment zookeeper",
+        "ufw delete allow proto tcp from 10.0.0.2 to any port 2888,3888 comment zookeeper",
+        "ufw delete allow proto tcp from 10.0.0.3 to any port 2888,3888 comment zookeeper"]
+
+
+def test_ufw_plan_leaves_rules_it_did_not_make():
+    # An operator's multiport rule (no role comment) holding a port the ledger lists is not deleted, and the
+    # port is not reported removed; an operator's single-port rule of a ledger pair is deleted as before.
+    present = _tuples("allow tcp 2888,3888 0.0.0.0/0 any 10.0.0.3 in", "allow tcp 2181 0.0.0.0/0 any 10.0.0.4 in",
+                      "allow tcp 2181 0.0.0.0/0 any 198.51.100.7 in")
+    made = [[2888, "10.0.0.3"], [2181, "10.0.0.4"]]
+    add, remove, commands = f.ufw_plan([], made, present, "zookeeper")
+    assert add == [] and remove == [[2181, "10.0.0.4"]]
+    assert commands == [["ufw", "delete", "allow", "proto", "tcp", "from", "10.0.0.4", "to", "any", "port", "2181"]]
 
 
 def test_plan_adds_what_is_missing_and_removes_only_what_it_made():
