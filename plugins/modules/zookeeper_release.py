@@ -20,7 +20,8 @@ description:
     simply redone. With the marker there, nothing is done.
   - A tarball whose sha512 does not match is deleted and nothing is unpacked; O(dest) is made only after the
     checksum matched.
-  - It does not switch any C(current) link and starts nothing; the zookeeper role does that in its own steps.
+  - With O(link), a symbolic link is pointed at the release once it is installed (or found installed), replaced
+    atomically; without it no link is touched. It starts nothing.
 seealso:
   - module: ansible.builtin.get_url
     description: Downloads with checksum verification.
@@ -62,6 +63,13 @@ options:
       from there once unpacked.
     type: path
     required: true
+  link:
+    description:
+      - A symbolic link (the role's C(current)) to point at O(dest), by its path relative to the link's directory,
+        once the release is complete. A link pointing elsewhere is replaced in one rename; anything at O(link)
+        that is not a symbolic link is refused. The link is owned by root.
+      - Omit it for a server that is running, whose JVM still loads classes through the link.
+    type: path
   timeout:
     description: Seconds to wait for the server at O(url) to answer each request.
     type: int
@@ -96,6 +104,11 @@ dest:
   returned: always
   type: str
   sample: /opt/zookeeper/apache-zookeeper-3.9.3-bin
+linked:
+  description: Whether O(link) was pointed at the release by this run (in check mode, would be).
+  returned: always
+  type: bool
+  sample: true
 """
 
 import hashlib
@@ -208,6 +221,23 @@ def _install(module, dest, marker):
     return expected
 
 
+def _link(module, link, dest):
+    """Point `link` at dest, relative to the link's directory (like the role's `current`); True when it changed."""
+    target = os.path.relpath(dest, os.path.dirname(link))
+    if os.path.islink(link):
+        if os.readlink(link) == target:
+            return False
+    elif os.path.lexists(link):
+        raise _Refused("%s exists and is not a symbolic link; move it away to let the release be linked" % link)
+    if not module.check_mode:
+        tmp = "%s.zkforge-tmp" % link
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        os.symlink(target, tmp)
+        os.rename(tmp, link)
+    return True
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -217,6 +247,7 @@ def main():
             dest=dict(type="path", required=True),
             marker=dict(type="str", default=".zkforge-release"),
             download_dir=dict(type="path", required=True),
+            link=dict(type="path"),
             timeout=dict(type="int", default=60),
             validate_certs=dict(type="bool", default=True),
         ),
@@ -226,20 +257,22 @@ def main():
     )
     dest = module.params["dest"].rstrip("/")
     marker = os.path.join(dest, module.params["marker"])
-    result = dict(dest=dest, installed=False, changed=False)
-    if os.path.isfile(marker):
-        with open(marker) as handle:
-            result["sha512"] = parse_sha512(handle.read())
-        module.exit_json(**result)
-    result.update(installed=True, changed=True)
-    if module.check_mode:
-        module.exit_json(**result)
+    result = dict(dest=dest, installed=False, linked=False, changed=False)
     try:
-        result["sha512"] = _install(module, dest, marker)
+        if os.path.isfile(marker):
+            with open(marker) as handle:
+                result["sha512"] = parse_sha512(handle.read())
+        else:
+            result.update(installed=True)
+            if not module.check_mode:
+                result["sha512"] = _install(module, dest, marker)
+        if module.params["link"]:
+            result["linked"] = _link(module, module.params["link"].rstrip("/"), dest)
     except _Refused as exc:
         module.fail_json(msg=str(exc), dest=dest)
     except (IOError, OSError, shutil.Error) as exc:
         module.fail_json(msg="installing into %s failed: %s" % (dest, to_native(exc)), dest=dest)
+    result["changed"] = result["installed"] or result["linked"]
     module.exit_json(**result)
 
 

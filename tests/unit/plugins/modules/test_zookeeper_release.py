@@ -89,3 +89,30 @@ def test_a_tarball_on_the_host_in_gpg_format_and_check_mode(tmp_path):
     result = _release(tmp_path, src=str(src), sha512=gpg)
     assert (result["changed"], result["sha512"]) == (True, sha512.lower()), result
     assert (tmp_path / "root" / NAME / "lib/zookeeper-9.9.9.jar").exists() and not src.exists()
+
+
+def test_links_current_once_complete_and_refuses_what_is_not_a_link(tmp_path, mirror):
+    _, url, _ = mirror
+    link = tmp_path / "root/current"
+    # A mismatch leaves the link where it was.
+    (tmp_path / "root").mkdir()
+    link.symlink_to("apache-zookeeper-9.9.8-bin")
+    failed = _release(tmp_path, url=url, sha512="0" * 128, link=str(link))
+    assert failed.get("failed") and os.readlink(link) == "apache-zookeeper-9.9.8-bin", failed
+    result = _release(tmp_path, url=url, link=str(link))
+    assert (result["installed"], result["linked"], result["changed"]) == (True, True, True), result
+    assert os.readlink(link) == NAME and (link / "lib/zookeeper-9.9.9.jar").exists()
+    assert sorted(os.listdir(tmp_path / "root")) == [".downloads", NAME, "current"]
+    again = _release(tmp_path, url=url, link=str(link))
+    assert (again["installed"], again["linked"], again["changed"]) == (False, False, False), again
+    # Installed already, linked elsewhere: only the link changes (check mode reports it, changes nothing).
+    link.unlink()
+    link.symlink_to("apache-zookeeper-9.9.8-bin")
+    checked = _release(tmp_path, check=True, url=url, link=str(link))
+    assert (checked["installed"], checked["linked"]) == (False, True) and os.readlink(link) != NAME, checked
+    relinked = _release(tmp_path, url=url, link=str(link))
+    assert (relinked["linked"], relinked["changed"]) == (True, True) and os.readlink(link) == NAME
+    link.unlink()
+    link.mkdir()
+    refused = _release(tmp_path, url=url, link=str(link))
+    assert refused.get("failed") and "not a symbolic link" in refused["msg"] and link.is_dir(), refused
