@@ -196,3 +196,10 @@ def plan(wanted, made, present):
     add = [rule for rule in wanted if rule not in present]
     remove = [list(rule) for rule in made if list(rule) not in wanted and list(rule) in present]
     return add, remove
+
+
+def ledger_after(wanted, made, added):
+    """The ledger after a run: the wanted rules this module made, on an earlier run (`made`) or on this one
+    (`added`). A wanted rule that was there already and not made by the module (an operator's own) is not
+    recorded, so it is never removed when it is no longer wanted."""
+    return [list(rule) for rule in wanted if list(rule) in made or list(rule) in added]

@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - Reads once what the host firewall allows, adds the rules that are missing, removes the rules this module
     made on an earlier run that are no longer wanted, and records the rules it made in a ledger file on the
-    host. Rules it did not make are never removed.
+    host. Rules it did not make are never removed, including a wanted rule that was there before it (an
+    operator's own), which it does not record.
   - A rule is a pair C([port, source]), a TCP port open to inbound traffic from an address, a CIDR or C(any).
   - C(ufw) - the rules carry the comment O(comment); O(keep_open) ports are allowed from anywhere first, then
     incoming traffic is denied by default and ufw is enabled. The ports wanted for one source are added as one
@@ -104,8 +105,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.zkforge.zookeeper.plugins.module_utils.firewall import (
-    by_source, firewalld_allowed, parse_firewalld_list_all, parse_ufw_rules, parse_ufw_status, plan, rich_rule,
-    ufw_allowed, ufw_command, ufw_plan, ufw_port_rules)
+    by_source, firewalld_allowed, ledger_after, parse_firewalld_list_all, parse_ufw_rules, parse_ufw_status, plan,
+    rich_rule, ufw_allowed, ufw_command, ufw_plan, ufw_port_rules)
 
 UFW_RULE_FILES = (("/etc/ufw/user.rules", "/etc/ufw/user6.rules"), ("/lib/ufw/user.rules", "/lib/ufw/user6.rules"))
 
@@ -218,7 +219,7 @@ def main():
     if not module.check_mode:
         for argv in commands:
             _run(module, argv)
-    ledger_changed = _write_ledger(module, params["ledger"], rules)
+    ledger_changed = _write_ledger(module, params["ledger"], ledger_after(rules, made, added))
     after = [rule for rule in before if rule not in removed] + [rule for rule in added if rule not in before]
     module.exit_json(changed=bool(commands) or ledger_changed, added=added, removed=removed, commands=commands,
                      diff=dict(before={"rules": before}, after={"rules": after}))

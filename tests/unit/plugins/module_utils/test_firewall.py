@@ -133,3 +133,13 @@ def test_firewalld_listing_gives_the_allowed_pairs():
     assert [2181, "any"] in allowed
     assert all(port in (2181, 2888, 3888) for port, _ in allowed)
     assert {source for _, source in allowed} - {"any"}, "the rich rules were not read"
+
+
+def test_the_ledger_keeps_only_what_the_module_made():
+    wanted = [[2181, "any"], [2888, "10.0.0.2"], [3888, "10.0.0.2"]]
+    # [2181, any] was the operator's before the role came: wanted, present, never made by the module.
+    made = [[2888, "10.0.0.2"], [2888, "10.0.0.3"]]
+    assert f.ledger_after(wanted, made, [[3888, "10.0.0.2"]]) == [[2888, "10.0.0.2"], [3888, "10.0.0.2"]]
+    # So when it is no longer wanted, it is not removed.
+    assert f.plan([], f.ledger_after(wanted, made, [[3888, "10.0.0.2"]]), wanted)[1] == [
+        [2888, "10.0.0.2"], [3888, "10.0.0.2"]]
