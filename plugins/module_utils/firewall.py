@@ -57,8 +57,9 @@ def _ufw_ports(dport):
 
 def ufw_port_rules(rules):
     """The ufw rules of the role's shape: inbound TCP, from any source port, to one port or a list of ports on
-    any local address. Each as {"ports": [...], "source": ..., "comment": ...}; other rules (ranges only, udp,
-    outbound, deny, to one local address) are left out."""
+    any local address. Each as {"ports": [...], "source": ..., "comment": ..., "ranges": ...}, "ranges" true when
+    the rule also holds port ranges (left out of "ports"; the role never makes such a rule). Other rules (ranges
+    only, udp, outbound, deny, to one local address) are left out."""
     found = []
     for rule in rules:
         if (rule["action"], rule["proto"], rule["direction"], rule["sport"]) != ("allow", "tcp", "in", "any"):
@@ -66,7 +67,8 @@ def ufw_port_rules(rules):
         ports = _ufw_ports(rule["dport"])
         if rule["dst"] not in ANY_SOURCES or not ports:
             continue
-        entry = {"ports": ports, "source": _source(rule["src"]), "comment": rule["comment"]}
+        entry = {"ports": ports, "source": _source(rule["src"]), "comment": rule["comment"],
+                 "ranges": len(ports) < len(rule["dport"].split(","))}
         if entry not in found:
             found.append(entry)
     return found
@@ -108,7 +110,8 @@ def ufw_command(ports, source, comment, delete=False):
 
 def by_source(pairs):
     """[port, source] pairs grouped into ufw rules: one per source, of at most UFW_MULTIPORT_MAX ports (sorted, as
-    ufw stores them), in the order the sources first appear. One ufw process per rule is the cost of a converge that adds them."""
+    ufw stores them), in the order the sources first appear. One ufw process per rule is the cost of a converge
+    that adds them."""
     grouped = []
     for port, source in pairs:
         for ports, group_source in grouped:
@@ -127,13 +130,14 @@ def ufw_plan(wanted, made, port_rules, comment):
     `port_rules`: ufw_port_rules of what ufw holds. The pairs to remove are plan()'s. ufw deletes whole rules,
     so a rule of several ports that holds a pair to remove is deleted as a whole, and only when it carries the
     role's comment (a multiport rule without it is not the role's); the ports of it still wanted are added
-    again. Additions run before deletions, so a wanted port is never closed in between. `removed` is what no
-    longer passes afterwards."""
+    again. A rule that also holds port ranges is never the role's and never deleted. Additions run before
+    deletions, so a wanted port is never closed in between. `removed` is what no longer passes afterwards."""
     add, remove = plan(wanted, made, _pairs(port_rules))
     deleted, readd = [], []
     for entry in port_rules:
         pairs = [[port, entry["source"]] for port in entry["ports"]]
-        if not any(pair in remove for pair in pairs) or (len(pairs) > 1 and entry["comment"] != comment):
+        if not any(pair in remove for pair in pairs) or (len(pairs) > 1 and entry["comment"] != comment) \
+                or entry["ranges"]:
             continue
         deleted.append(entry)
         readd += [pair for pair in pairs if pair not in remove and pair in wanted]

@@ -53,8 +53,9 @@ def test_multiport_tuples_give_one_pair_per_port_and_ranges_are_left_out():
         "### tuple ### allow tcp 4000:4100,2181 0.0.0.0/0 any 10.0.0.3 in",
     ])
     rules = f.parse_ufw_rules(text)
-    assert f.ufw_port_rules(rules) == [{"ports": [2181, 2888, 3888], "source": "10.0.0.2", "comment": "zookeeper"},
-                                       {"ports": [2181], "source": "10.0.0.3", "comment": ""}]
+    assert f.ufw_port_rules(rules) == [
+        {"ports": [2181, 2888, 3888], "source": "10.0.0.2", "comment": "zookeeper", "ranges": False},
+        {"ports": [2181], "source": "10.0.0.3", "comment": "", "ranges": True}]
     assert f.ufw_allowed(rules) == [[2181, "10.0.0.2"], [2888, "10.0.0.2"], [3888, "10.0.0.2"], [2181, "10.0.0.3"]]
 
 
@@ -108,6 +109,17 @@ def test_ufw_plan_leaves_rules_it_did_not_make():
     add, remove, commands = f.ufw_plan([], made, present, "zookeeper")
     assert add == [] and remove == [[2181, "10.0.0.4"]]
     assert commands == [["ufw", "delete", "allow", "proto", "tcp", "from", "10.0.0.4", "to", "any", "port", "2181"]]
+
+
+def test_ufw_plan_never_deletes_a_rule_that_also_holds_a_range():
+    # The role never makes a rule with a range: even with the role's comment on it, and a port of it in the
+    # ledger, it is the operator's. Deleting it by its single ports would not match it anyway (ufw deletes by the
+    # whole rule), and deleting it whole would close the range.
+    zk = "comment=7a6f6f6b6565706572"
+    for ports in ("2181,3000:3100", "2181,2888,3000:3100"):
+        present = _tuples("allow tcp %s 0.0.0.0/0 any 10.0.0.4 in %s" % (ports, zk))
+        made = [[2181, "10.0.0.4"]]
+        assert f.ufw_plan([], made, present, "zookeeper") == ([], [], [])
 
 
 def test_plan_adds_what_is_missing_and_removes_only_what_it_made():
